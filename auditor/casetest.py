@@ -1,0 +1,84 @@
+"""Rule tests: run each rule's <ID>.cases.yaml (like Semgrep's rule tests).
+
+A case is an inline document (`text:`) or a report file (`report:`, `segment:`), the expected
+status, and for failures a fragment of the expected evidence. `auditor rules test DIR` runs them
+for any rule directory, so supervisors can test the rules they write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .audit import apply_overrides
+from .engine import Context, locate, render_message, run_rule
+from .errors import RuleFileError
+from .pipeline import parse_file, parse_text
+from .ruleset import _load_yaml, _validate, default_rule_dir, load_rule, load_vocabulary, rule_files
+from .schema import load_schema
+
+DEFAULT_AS_OF = date(2026, 1, 1)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    rule: str
+    case: str
+    ok: bool
+    detail: str
+
+
+def cases_path(rule_path: Path) -> Path:
+    return rule_path.with_name(rule_path.stem + ".cases.yaml")
+
+
+def load_cases_for(rule_path: Path) -> list[dict]:
+    path = cases_path(Path(rule_path))
+    if not path.is_file():
+        raise RuleFileError(rule_path, f"no test cases: {path.name} is missing beside the rule")
+    data, node = _load_yaml(path)
+    _validate(path, data, node, load_schema("cases.schema.json"))
+    return data["cases"]
+
+
+def _document(case: dict, base: Path):
+    if "text" in case:
+        parsed = parse_text(case["text"], f"<case {case['name']}>")
+    else:
+        parsed = parse_file(base / case["report"])
+    index = case.get("segment", 1)
+    if not 1 <= index <= len(parsed.reports):
+        raise ValueError(f"document #{index} not found ({len(parsed.reports)} in the case)")
+    report = apply_overrides(parsed.reports[index - 1], case.get("year"), case.get("agency_kind"))
+    return parsed, report
+
+
+def run_case(rule, case: dict, base: Path, vocabulary) -> CaseResult:
+    ctx = Context(vocabulary=vocabulary, as_of=date.fromisoformat(case["as_of"]) if "as_of" in case else DEFAULT_AS_OF)
+    try:
+        parsed, report = _document(case, base)
+    except Exception as err:
+        return CaseResult(rule.id, case["name"], False, f"cannot read the case: {err}")
+    outcome = run_rule(rule, report, ctx)
+    got = outcome.status.value
+    message = render_message(rule, outcome, report, "zh")
+    if got != case["expect"]:
+        return CaseResult(rule.id, case["name"], False, f"expected {case['expect']}, got {got}: {message}")
+    quotes = [locate(parsed, e).text for e in outcome.evidence]
+    if "evidence" in case and not any(case["evidence"] in q for q in quotes):
+        return CaseResult(rule.id, case["name"], False, f"evidence {case['evidence']!r} not among {quotes}")
+    if "message" in case and case["message"] not in message:
+        return CaseResult(rule.id, case["name"], False, f"message lacks {case['message']!r}: {message}")
+    return CaseResult(rule.id, case["name"], True, f"{got}: {message}")
+
+
+def run_directory(directory=None) -> list[CaseResult]:
+    directory = Path(directory) if directory else default_rule_dir()
+    extra = [] if directory.resolve() == default_rule_dir().resolve() else [directory]
+    vocabulary = load_vocabulary(extra)
+    results = []
+    for path in rule_files(directory):
+        rule = load_rule(path)
+        for case in load_cases_for(path):
+            results.append(run_case(rule, case, path.parent, vocabulary))
+    return results

@@ -1,0 +1,11 @@
+"""Check kinds: generic, configured by YAML rules. Registered here, in one place.
+
+A check kind module defines KIND, PARAMS_SCHEMA (JSON Schema of its `params`), optionally
+`prepare(params)` (load-time validation, e.g. compiling patterns; raise ValueError), and
+`check(report, rule, ctx) -> Outcome`."""
+
+from . import (date_deadline, section_nonempty, sections_present, stated_time_limit, text_absent, text_present,
+               year_consistency)
+
+KINDS = {m.KIND: m for m in (sections_present, section_nonempty, text_present, text_absent, year_consistency,
+                             date_deadline, stated_time_limit)}

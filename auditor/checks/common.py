@@ -1,0 +1,119 @@
+"""Helpers shared by check kinds: scopes, canonical sections, patterns, field access."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..model import Report, Section, Span
+from ..patterns import compile_pattern, finditer, search
+
+SCOPE_SCHEMA = {"type": "string", "pattern": "^(document|front|closing|title|section:[a-z][a-z0-9_]*)$"}
+PATTERNS_SCHEMA = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
+IF_MISSING_SCHEMA = {"enum": ["pass", "indeterminate", "not_applicable"]}
+
+FIELD_LABELS = {
+    "publication_date": ("发布日期", "publication date"),
+    "signing_date": ("落款日期", "signing date"),
+}
+
+
+def compile_all(patterns) -> list[str]:
+    """Validate patterns at rule-load time (ValueError → rule file error)."""
+    for p in patterns:
+        compile_pattern(p)
+    return list(patterns)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A region of the document: its text and the file offset where that text starts."""
+
+    text: str
+    base: int
+    found: bool = True
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.base + start, self.base + end)
+
+
+def find_section(report: Report, term) -> Section | None:
+    """The first section whose heading names the canonical section `term`; level 1 first."""
+    if term is None:
+        return None
+    by_level = sorted((s for top in report.sections for s in top.walk() if isinstance(s, Section)),
+                      key=lambda s: (s.level, s.heading_span.start))
+    for section in by_level:
+        if any(search(p, section.title) for p in term.patterns):
+            return section
+    return None
+
+
+def resolve_scope(report: Report, scope: str, vocabulary) -> Scope:
+    if scope == "document":
+        return Scope(report.text, report.span.start)
+    if scope == "title":
+        if report.title_span is None:
+            return Scope("", report.span.start, found=False)
+        return Scope(report.slice(report.title_span), report.title_span.start)
+    if scope == "closing":
+        if report.closing is None:
+            return Scope("", report.span.start, found=False)
+        return Scope(report.slice(report.closing.span), report.closing.span.start)
+    if scope == "front":
+        end = report.sections[0].span.start if report.sections else report.span.end
+        return Scope(report.text[:end - report.span.start], report.span.start)
+    section = find_section(report, vocabulary.get(scope.split(":", 1)[1]))
+    if section is None:
+        return Scope("", report.span.start, found=False)
+    return Scope(report.slice(section.span), section.span.start)
+
+
+def scope_label(scope: str, vocabulary) -> tuple[str, str]:
+    if scope.startswith("section:"):
+        term = vocabulary.get(scope.split(":", 1)[1])
+        return (f"「{term.label}」部分", f"section '{term.label_en}'") if term else (scope, scope)
+    return {"document": ("全文", "the document"), "front": ("报告开头", "the opening"),
+            "closing": ("落款", "the signature block"), "title": ("标题", "the title")}[scope]
+
+
+def first_match(patterns, scope: Scope):
+    for p in patterns:
+        m = search(p, scope.text)
+        if m:
+            return m
+    return None
+
+
+def all_matches(patterns, scope: Scope):
+    for p in patterns:
+        yield from finditer(p, scope.text)
+
+
+def sentence_around(text: str, start: int, end: int, marks: str = "。;!?\n") -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in marks) + 1
+    rights = [i for i in (text.find(ch, end) for ch in marks) if i >= 0]
+    return left, min(rights) if rights else len(text)
+
+
+def meaningful_chars(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", text))
+
+
+def field_date(report: Report, name: str):
+    """A DateMention for `publication_date` / `signing_date`, or None."""
+    mention = getattr(report, name, None)
+    return mention if mention is not None and mention.value is not None else None
+
+
+def reference_date(report: Report, order, as_of: date) -> tuple[date, str]:
+    """The date that decides which law was in force for this document, and where it came from."""
+    for source in order:
+        if source in FIELD_LABELS and field_date(report, source):
+            return field_date(report, source).value, source
+        if source == "report_written" and report.report_year:
+            return date(report.report_year + 1, 1, 1), source
+        if source == "as_of":
+            return as_of, source
+    return as_of, "as_of"

@@ -1,0 +1,78 @@
+"""Years in the report's own statements (or its stated statistical period) must be the report
+year. Only patterns the rule lists count as statements: citations, document numbers, plans
+for next year or last year's finances never match them."""
+
+from datetime import date
+
+from ..dates import chinese_number
+from ..findings import Evidence, Outcome, Status, failed, passed
+from ..patterns import compile_pattern, finditer
+from .common import IF_MISSING_SCHEMA
+
+KIND = "year_consistency"
+PARAMS_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["source"],
+    "properties": {
+        "source": {"enum": ["statements", "stated_period"]},
+        "statements": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "\\(\\?P<year>"}},
+        "if_missing": IF_MISSING_SCHEMA,
+    },
+    "if": {"properties": {"source": {"const": "statements"}}},
+    "then": {"required": ["statements"]},
+}
+
+
+def prepare(params):
+    for p in params.get("statements", []):
+        if "year" not in compile_pattern(p).groupindex:
+            raise ValueError(f"statement pattern needs a (?P<year>…) group: {p!r}")
+    return params
+
+
+def _missing(rule, zh, en):
+    return Outcome(Status(rule.params.get("if_missing", "pass")), reason=(zh, en))
+
+
+def _year_quote_end(text: str, end: int) -> int:
+    """Extend a year match over the 年 / 年度 that follows it."""
+    for suffix in ("年度", "年"):
+        if text.startswith(suffix, end):
+            return end + len(suffix)
+    return end
+
+
+def _check_statements(report, rule):
+    year = report.report_year
+    wrong, right = [], []
+    for pattern in rule.params["statements"]:
+        for m in finditer(pattern, report.text):
+            stated = chinese_number(m.group("year"))
+            start, end = m.start("year"), _year_quote_end(report.text, m.end("year"))
+            evidence = Evidence(report.slice_span(start, end), m.group(0))
+            (right if stated == year else wrong).append((stated, evidence))
+    if wrong:
+        stated, first = wrong[0]
+        return failed([e for _, e in wrong], details={"statements": [e.note for _, e in wrong]},
+                      found=report.text[first.span.start - report.span.start:first.span.end - report.span.start],
+                      stated=stated)
+    if not right:
+        return _missing(rule, "文中没有陈述报告年度的语句", "no statement of the report year in the text")
+    return passed([e for _, e in right])
+
+
+def _check_period(report, rule):
+    period = report.stated_period
+    if period is None:
+        return _missing(rule, "文中未陈述统计期限", "no statistical period stated")
+    year = report.report_year
+    expected_start, expected_end = date(year, 1, 1), date(year, 12, 31)
+    if period.start != expected_start or (period.end is not None and period.end != expected_end):
+        return failed([Evidence(period.span)], found=period.text,
+                      stated=f"{period.start}..{period.end or '?'}")
+    return passed([Evidence(period.span)])
+
+
+def check(report, rule, ctx):
+    if rule.params["source"] == "statements":
+        return _check_statements(report, rule)
+    return _check_period(report, rule)

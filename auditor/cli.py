@@ -1,0 +1,223 @@
+"""Command line: options → pipeline → formatter → exit code. Wiring only."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import AuditorError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="OGI Auditor: audit 政府信息公开工作年度报告 and 政府信息公开指南 against YAML rules.")
+
+
+def fail(message: str, code: int = 2):
+    typer.echo(f"auditor: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def expand_paths(paths: List[Path]) -> list[Path]:
+    """Files as given; folders recursively (sorted). A missing path is an error."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)))
+        elif path.exists():
+            files.append(path)
+        else:
+            fail(f"{path}: no such file or directory")
+    return files
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts) or "expected" in path.relative_to(root).parts
+
+
+@app.command()
+def parse(paths: List[Path] = typer.Argument(..., help="report files or folders"),
+          format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary")):
+    """Show the documents, metadata and section tree recovered from each file."""
+    from .formatters import parsed as out
+    from .pipeline import parse_file
+
+    if format not in ("tree", "json", "summary"):
+        fail(f"unknown format {format!r} (tree, json, summary)")
+    results, errors = [], 0
+    for path in expand_paths(paths):
+        try:
+            results.append(parse_file(path))
+        except AuditorError as err:
+            typer.echo(f"auditor: {err}", err=True)
+            errors += 1
+    if format == "json":
+        typer.echo(out.render_json(results))
+    elif format == "summary":
+        for parsed in results:
+            for report in parsed.reports:
+                typer.echo(out.summary_line(parsed, report))
+    else:
+        typer.echo("\n\n".join(out.render_tree(p) for p in results))
+    if errors:
+        raise typer.Exit(2)
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    lang: str
+    show_pass: bool
+    show_na: bool
+    as_of: date
+
+    def select(self, findings):
+        from .formatters.common import visible
+
+        return visible(findings, self.show_pass, self.show_na)
+
+
+FORMATS = ("text", "json")
+
+
+def _load_rules_or_exit(rule_dirs, with_default=True):
+    from .ruleset import load_rules, load_vocabulary
+
+    try:
+        return load_rules(rule_dirs, with_default), load_vocabulary(rule_dirs, with_default)
+    except AuditorError as err:
+        fail(str(err))
+
+
+def _as_of(value: Optional[str]) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of expects a date like 2026-03-31, got {value!r}")
+
+
+@app.command()
+def audit(
+    paths: List[Path] = typer.Argument(..., help="report files or folders (recursive)"),
+    format: str = typer.Option("text", "--format", "-f", help="text | json"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
+    rules: List[Path] = typer.Option([], "--rules", help="extra rule directory (repeatable); same id overrides"),
+    only_rules: bool = typer.Option(False, "--only-rules", help="use only the --rules directories"),
+    fail_on: str = typer.Option("error", "--fail-on", help="error | warning | never"),
+    lang: str = typer.Option("zh", "--lang", help="zh | en"),
+    show_pass: bool = typer.Option(False, "--show-pass", help="also list passing rules"),
+    show_na: bool = typer.Option(False, "--show-na", help="also list rules that do not apply"),
+    year: Optional[int] = typer.Option(None, "--year", help="override the report year"),
+    agency_kind: Optional[str] = typer.Option(None, "--agency-kind", help="government | department | township"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="audit date for undated guides (default today)"),
+):
+    """Audit reports and guides; print findings. Exit 0 clean, 1 findings at --fail-on, 2 input/rule errors."""
+    from .audit import audit_file
+    from .engine import Context
+    from .formatters import json_out, text
+
+    if format not in FORMATS:
+        fail(f"unknown format {format!r} ({', '.join(FORMATS)})")
+    if fail_on not in ("error", "warning", "never"):
+        fail(f"--fail-on must be error, warning or never, not {fail_on!r}")
+    if lang not in ("zh", "en"):
+        fail(f"--lang must be zh or en, not {lang!r}")
+    if agency_kind not in (None, "government", "department", "township"):
+        fail(f"--agency-kind must be government, department or township, not {agency_kind!r}")
+    loaded_rules, vocabulary = _load_rules_or_exit(rules, not only_rules)
+    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of))
+    ctx = Context(vocabulary=vocabulary, as_of=options.as_of, lang=lang)
+    results = [audit_file(p, loaded_rules, ctx, year, agency_kind) for p in expand_paths(paths)]
+    rendered = (json_out if format == "json" else text).render(results, options)
+    if output:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        typer.echo(rendered, nl=False)
+    for result in results:
+        if result.error:
+            typer.echo(f"auditor: {result.error}", err=True)
+    from .formatters.common import reaches
+
+    if any(r.error for r in results):
+        raise typer.Exit(2)
+    if any(reaches(f, fail_on) for r in results for d in r.documents for f in d.findings):
+        raise typer.Exit(1)
+
+
+rules_app = typer.Typer(no_args_is_help=True, help="List, show, validate and test rules.")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list(rules: List[Path] = typer.Option([], "--rules", help="extra rule directory (repeatable)"),
+               lang: str = typer.Option("zh", "--lang")):
+    """One line per rule: id, category, severity, title."""
+    loaded, _ = _load_rules_or_exit(rules)
+    for rule in loaded.values():
+        title = rule.title_en if lang == "en" else rule.title
+        typer.echo(f"{rule.id:<7}{rule.category:<11}{rule.severity:<8}{rule.kind:<18}{title}")
+
+
+@rules_app.command("show")
+def rules_show(rule_id: str, rules: List[Path] = typer.Option([], "--rules")):
+    """Print a rule's YAML file."""
+    loaded, _ = _load_rules_or_exit(rules)
+    if rule_id not in loaded:
+        fail(f"no rule {rule_id!r}")
+    typer.echo(f"# {loaded[rule_id].path}")
+    typer.echo(Path(loaded[rule_id].path).read_text(encoding="utf-8"), nl=False)
+
+
+@rules_app.command("validate")
+def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)")):
+    """Validate every rule file (and its cases file) against the schemas."""
+    from .casetest import load_cases_for
+    from .ruleset import default_rule_dir, load_rule, rule_files
+
+    directory = directory or default_rule_dir()
+    problems = 0
+    try:
+        files = rule_files(directory)
+    except AuditorError as err:
+        fail(str(err))
+    for path in files:
+        try:
+            load_rule(path)
+            load_cases_for(path)
+        except AuditorError as err:
+            typer.echo(f"auditor: {err}", err=True)
+            problems += 1
+    typer.echo(f"{len(files) - problems}/{len(files)} rule files valid")
+    if problems:
+        raise typer.Exit(2)
+
+
+@rules_app.command("test")
+def rules_test(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)"),
+               verbose: bool = typer.Option(False, "--verbose", "-v")):
+    """Run each rule's <ID>.cases.yaml: every case must give its expected status (and evidence)."""
+    from .casetest import run_directory
+
+    try:
+        results = run_directory(directory)
+    except AuditorError as err:
+        fail(str(err))
+    failures = [r for r in results if not r.ok]
+    for r in results:
+        if verbose or not r.ok:
+            typer.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.rule} {r.case}: {r.detail}")
+    typer.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed")
+    if failures or not results:
+        raise typer.Exit(1)
+
+
+def main():  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Run rules over documents: one finding per (document, rule). A check that raises yields
+status `error` for that rule only; the run goes on."""
+
+from __future__ import annotations
+
+import bisect
+import string
+from dataclasses import dataclass, field
+from datetime import date
+
+from .checks import KINDS
+from .findings import Finding, Location, Outcome, Severity, Status
+from .model import Report
+from .patterns import PatternError
+from .pipeline import ParsedFile
+from .ruleset import Rule, in_range
+
+
+@dataclass(frozen=True)
+class Context:
+    vocabulary: dict
+    as_of: date = field(default_factory=date.today)
+    lang: str = "zh"
+
+
+_LABELS = {
+    "doc_type": ("文档类型", "document type"), "report_year": ("报告年度", "report year"),
+    "edition": ("报告格式版本", "report format edition"), "agency_kind": ("机关类型", "agency kind"),
+}
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _reference_date(report: Report, as_of: date) -> date:
+    for mention in (report.publication_date, report.signing_date):
+        if mention is not None and mention.value is not None:
+            return mention.value
+    if report.report_year:
+        return date(report.report_year + 1, 1, 1)
+    return as_of
+
+
+def _date_matches(on: date, spec: str) -> bool:
+    spec = spec.strip()
+    op = spec[:2] if spec[:2] in (">=", "<=") else spec[:1]
+    limit = date.fromisoformat(spec[len(op):].strip())
+    return {">=": on >= limit, "<=": on <= limit, ">": on > limit, "<": on < limit}[op]
+
+
+def applicability(rule: Rule, report: Report, as_of: date) -> Outcome | None:
+    """None when the rule applies; otherwise a not_applicable or indeterminate outcome."""
+    sel = rule.applies_to
+    if "doc_type" in sel and report.doc_type not in _as_list(sel["doc_type"]):
+        return Outcome(Status.NOT_APPLICABLE, reason=("不适用于此类文档", "does not apply to this document type"))
+    unknown = []
+    tests = [("report_year", report.report_year, lambda v, s: in_range(v, s)),
+             ("edition", report.edition, lambda v, s: v in _as_list(s)),
+             ("agency_kind", report.agency_kind, lambda v, s: v in _as_list(s))]
+    for key, value, matches in tests:
+        if key not in sel:
+            continue
+        if value is None:
+            unknown.append(key)
+        elif not matches(value, sel[key]):
+            return Outcome(Status.NOT_APPLICABLE, reason=(f"{_LABELS[key][0]}不在适用范围", f"{_LABELS[key][1]} out of scope"))
+    if "in_force_on" in sel and not _date_matches(_reference_date(report, as_of), sel["in_force_on"]):
+        return Outcome(Status.NOT_APPLICABLE, reason=("文档日期不在适用期间", "document date outside the rule's period"))
+    if unknown:
+        zh = "、".join(_LABELS[k][0] for k in unknown)
+        en = ", ".join(_LABELS[k][1] for k in unknown)
+        return Outcome(Status.INDETERMINATE, reason=(f"{zh}未知，无法判断是否适用（可用 --year / --agency-kind 指定）",
+                                                      f"{en} unknown, cannot tell whether the rule applies (see --year / --agency-kind)"))
+    return None
+
+
+class _Defaults(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _base_values(report: Report) -> dict:
+    return {"year": report.report_year or "?", "agency": report.agency or "?", "title": report.title or "",
+            "edition": report.edition or "?", "doc_type": report.doc_type}
+
+
+def render_message(rule: Rule, outcome: Outcome, report: Report, lang: str) -> str:
+    en = lang == "en"
+    values = _Defaults(_base_values(report))
+    for key, value in outcome.values.items():
+        values[key] = value
+    if en:  # message_en templates use the *_en variants where a check provides them
+        values.update({k[:-3]: v for k, v in outcome.values.items() if k.endswith("_en")})
+    if outcome.status == Status.FAIL:
+        return string.Formatter().vformat(rule.message_en if en else rule.message, (), values)
+    title = rule.title_en if en else rule.title
+    if outcome.status == Status.PASS:
+        return title
+    reason = (outcome.reason or ("", ""))[1 if en else 0]
+    prefix = {Status.INDETERMINATE: ("无法判断", "Cannot decide"), Status.ERROR: ("规则执行出错", "Rule error"),
+              Status.NOT_APPLICABLE: ("不适用", "Not applicable")}[outcome.status][1 if en else 0]
+    return f"{prefix}: {reason}" if reason else prefix
+
+
+def _page_of(parsed: ParsedFile, original_offset: int) -> int | None:
+    pages = parsed.source.pages
+    if not pages:
+        return None
+    i = bisect.bisect_right([p[0] for p in pages], original_offset) - 1
+    return pages[max(i, 0)][1]
+
+
+def locate(parsed: ParsedFile, evidence) -> Location:
+    loc = parsed.text.locate(evidence.span)
+    return Location(loc.line, loc.column, loc.end_line, loc.end_column, loc.text, evidence.note,
+                    _page_of(parsed, parsed.text.to_original(evidence.span.start)))
+
+
+def run_rule(rule: Rule, report: Report, ctx: Context) -> Outcome:
+    gate = applicability(rule, report, ctx.as_of)
+    if gate is not None:
+        return gate
+    try:
+        return KINDS[rule.kind].check(report, rule, ctx)
+    except PatternError as err:
+        return Outcome(Status.ERROR, reason=(str(err), str(err)))
+    except Exception as err:  # a broken check or rule must not stop the audit
+        text = f"{type(err).__name__}: {err}"
+        return Outcome(Status.ERROR, reason=(text, text))
+
+
+def audit_report(parsed: ParsedFile, report: Report, rules: dict[str, Rule], ctx: Context) -> list[Finding]:
+    findings = []
+    for rule in rules.values():
+        outcome = run_rule(rule, report, ctx)
+        locations = tuple(locate(parsed, e) for e in outcome.evidence)
+        details = dict(outcome.details)
+        findings.append(Finding(
+            rule=rule.id, name=rule.name, category=rule.category, severity=Severity(rule.severity),
+            status=outcome.status, title=rule.title_en if ctx.lang == "en" else rule.title,
+            message=render_message(rule, outcome, report, ctx.lang), basis=rule.basis, locations=locations,
+            details=details))
+    return findings

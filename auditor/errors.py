@@ -1,0 +1,27 @@
+"""Errors that reach the user as one line, never as a traceback."""
+
+
+class AuditorError(Exception):
+    """Base class: `str(err)` is the complete one-line message."""
+
+
+class InputError(AuditorError):
+    """A report file cannot be read: empty, binary, undecodable, unreadable."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class RuleFileError(AuditorError):
+    """A rule file is malformed: YAML syntax, schema violation, bad expression."""
+
+    def __init__(self, path, problem: str, line: int | None = None, pointer: str | None = None):
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        self.pointer = pointer
+        where = self.path + (f":{line}" if line else "")
+        at = f" at {pointer}" if pointer is not None else ""
+        super().__init__(f"{where}: {problem}{at}")

@@ -1,0 +1,87 @@
+"""Findings: one per (document, applicable rule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .model import Span
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    INDETERMINATE = "indeterminate"
+    ERROR = "error"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    span: Span
+    note: str = ""  # what this piece of evidence is (e.g. "签署日期")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check kind returns; the engine turns it into a Finding.
+
+    `values` fill the rule's message template. `reason` (zh, en) explains an indeterminate or
+    error outcome. `details` is extra structured data carried into the JSON output."""
+
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    values: dict = field(default_factory=dict)
+    reason: tuple[str, str] | None = None
+    details: dict = field(default_factory=dict)
+
+
+def passed(evidence=(), **values) -> Outcome:
+    return Outcome(Status.PASS, tuple(evidence), values)
+
+
+def failed(evidence=(), details=None, **values) -> Outcome:
+    return Outcome(Status.FAIL, tuple(evidence), values, details=details or {})
+
+
+def indeterminate(zh: str, en: str, **values) -> Outcome:
+    return Outcome(Status.INDETERMINATE, (), values, (zh, en))
+
+
+def not_applicable(zh: str, en: str) -> Outcome:
+    return Outcome(Status.NOT_APPLICABLE, (), {}, (zh, en))
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    note: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    status: Status
+    title: str
+    message: str
+    basis: tuple[str, ...]
+    locations: tuple[Location, ...] = ()
+    details: dict = field(default_factory=dict)

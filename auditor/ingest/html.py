@@ -1,0 +1,328 @@
+"""HTML reader: a report page from a government website, reduced to the report's text.
+
+Site chrome (navigation, breadcrumbs, font-size and print buttons, footer) is dropped; block
+elements become lines; tables become one `a | b | c` line per row with row/column spans expanded.
+Only the standard library parser is used: it is lenient, so the tree below is built by hand
+with the few implicit-close rules that real (often sloppy) government pages need.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..errors import InputError
+from . import Source
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Never hold report text.
+_ALWAYS_DROPPED = frozenset(
+    "head title script style noscript iframe button select option textarea template svg object".split()
+)
+# Usually chrome, but a whole page is sometimes wrapped in one of these (ASP.NET pages sit in a
+# <form>): dropped only when they do not hold the bulk of the page's text.
+_CHROME_TAGS = frozenset("nav header footer form aside".split())
+_CHROME_WORDS = frozenset(
+    "nav navbar navigation menu menubar breadcrumb breadcrumbs crumb crumbs footer foot header "
+    "share print fontsize font toolbar tools tool sidebar copyright".split()
+)
+_CHROME_PREFIXES = ("nav", "menu", "breadcrumb", "footer", "sidebar", "toolbar", "copyright", "share")
+_BULK_SHARE = 0.5
+
+_BLOCK = frozenset(
+    "p div br h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr section article main blockquote pre hr "
+    "address center caption figure figcaption table tbody thead tfoot".split()
+)
+_CELL = frozenset(("td", "th"))
+_TABLE_SECTIONS = frozenset(("tbody", "thead", "tfoot"))
+_LAYOUT_CELL_CHARS = 400
+_MAX_SPAN = 1000
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+# A source line break between two CJK characters renders as nothing (CSS segment-break rule).
+_CJK_SEGMENT_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")
+_SPACES = re.compile(r"\s+")
+# <![if !supportLists]> and the like (Word's HTML export): browsers ignore the markers and show
+# what lies between; html.parser raises on the ones it does not know, so they go beforehand.
+_MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)[^\]>]*\]?>")
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_GB_FAMILY = frozenset(("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"))
+
+
+class _Node:
+    __slots__ = ("tag", "attrs", "children", "parent")
+
+    def __init__(self, tag: str, attrs: dict[str, str], parent: "_Node | None"):
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[_Node | str] = []
+        self.parent = parent
+
+
+def read(path: Path, data: bytes) -> Source:
+    markup, encoding = decode_html(path, data)
+    root = _parse(path, markup)
+    _drop_chrome(root)
+    text = _render(root)
+    if not text:
+        raise InputError(path, "no text content in HTML")
+    return Source(path=str(path), text=text, encoding=encoding, format="html")
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def decode_html(path, data: bytes) -> tuple[str, str]:
+    """Return (markup, codec): BOM, then the declared <meta> charset, then UTF-8, then GB18030."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _strict_decode(path, data, codec), codec
+    candidates = [c for c in (_declared_codec(data), "utf-8", "gb18030") if c]
+    for codec in dict.fromkeys(candidates):
+        try:
+            return data.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(path, "undecodable HTML: neither the declared charset, UTF-8 nor GB18030")
+
+
+def _strict_decode(path, data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"undecodable bytes for {codec} at byte {err.start}")
+
+
+def _declared_codec(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:8192])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "ignore").lower()
+    if label in _GB_FAMILY:
+        return "gb18030"  # the superset: pages labelled GB2312 routinely contain GBK characters
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+# --- tree -------------------------------------------------------------------------------------
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        self._close_implied_by(tag)
+        node = _Node(tag, {k: v or "" for k, v in attrs}, self.current)
+        self.current.children.append(node)
+        if tag not in _VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.current.tag == tag:
+            self.current = self.current.parent
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:  # a stray end tag with no open element is ignored
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+    def _close_implied_by(self, tag: str) -> None:
+        if tag in ("tr", "td", "th", "p", "li"):
+            closes = {"tr": ("tr", "td", "th"), "td": ("td", "th"), "th": ("td", "th"), "p": ("p",), "li": ("li",)}
+            while self.current.tag in closes[tag]:
+                self.current = self.current.parent
+
+
+def _parse(path, markup: str) -> _Node:
+    builder = _TreeBuilder()
+    try:
+        builder.feed(_MARKED_SECTION.sub("", markup))
+        builder.close()
+    except (AssertionError, ValueError) as err:  # _markupbase asserts on unknown <![ ... ]> sections
+        raise InputError(path, f"malformed HTML ({err})")
+    return builder.root
+
+
+# --- chrome removal ---------------------------------------------------------------------------
+
+
+def _drop_chrome(root: _Node) -> None:
+    _remove(root, lambda node: node.tag in _ALWAYS_DROPPED)
+    total = len(_plain_text(root))
+    _remove(root, lambda node: _looks_like_chrome(node) and len(_plain_text(node)) < _BULK_SHARE * total)
+
+
+def _remove(node: _Node, doomed) -> None:
+    kept = []
+    for child in node.children:
+        if isinstance(child, _Node):
+            if doomed(child):
+                continue
+            _remove(child, doomed)
+        kept.append(child)
+    node.children = kept
+
+
+def _looks_like_chrome(node: _Node) -> bool:
+    if node.tag in _CHROME_TAGS:
+        return True
+    names = f"{node.attrs.get('id', '')} {node.attrs.get('class', '')}".lower().split()
+    for name in names:
+        tokens = re.split(r"[-_]+", name) + [re.sub(r"[-_]+", "", name)]
+        if any(t in _CHROME_WORDS or t.startswith(_CHROME_PREFIXES) for t in tokens if t):
+            return True
+    return False
+
+
+def _plain_text(node: _Node) -> str:
+    parts: list[str] = []
+    stack: list[_Node | str] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+        else:
+            stack.extend(reversed(item.children))
+    return _SPACES.sub("", "".join(parts))
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+class _Lines:
+    """Accumulates inline text into the current line; `breaks` end it."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.buffer: list[str] = []
+
+    def add_text(self, text: str) -> None:
+        self.buffer.append(text)
+
+    def add_line(self, line: str) -> None:
+        self.end_line()
+        self.lines.append(line)
+
+    def end_line(self) -> None:
+        line = _collapse("".join(self.buffer))
+        self.buffer = []
+        if line:
+            self.lines.append(line)
+
+
+def _render(root: _Node) -> str:
+    out = _Lines()
+    _render_node(root, out)
+    out.end_line()
+    return "\n".join(out.lines) + "\n" if out.lines else ""
+
+
+def _render_node(node: _Node, out: _Lines) -> None:
+    for child in node.children:
+        if isinstance(child, str):
+            out.add_text(child)
+        elif child.tag == "table" and not _is_layout_table(child):
+            out.end_line()
+            for row in table_rows(child):
+                out.add_line(" | ".join(row))
+        elif child.tag in _BLOCK or child.tag in _CELL:
+            out.end_line()
+            _render_node(child, out)
+            out.end_line()
+        else:
+            _render_node(child, out)
+
+
+def _collapse(text: str) -> str:
+    return _SPACES.sub(" ", _CJK_SEGMENT_BREAK.sub("", text)).strip()
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def _is_layout_table(table: _Node) -> bool:
+    """Old sites lay whole pages out in tables; those are read as ordinary blocks, not rows."""
+    for row in _own_rows(table):
+        for cell in _own_cells(row):
+            if _find_descendant(cell, "table") or len(_plain_text(cell)) > _LAYOUT_CELL_CHARS:
+                return True
+    return False
+
+
+def table_rows(table: _Node) -> list[list[str]]:
+    """Rows of a rectangular grid: a spanned cell's text is repeated in every position it covers."""
+    grid: list[list[str]] = []
+    spanning: dict[int, tuple[str, int]] = {}  # column -> (text, further rows it covers)
+    for row in _own_rows(table):
+        cells = {column: text for column, (text, _) in spanning.items()}
+        spanning = {c: (text, rows - 1) for c, (text, rows) in spanning.items() if rows > 1}
+        column = 0
+        for cell in _own_cells(row):
+            while column in cells:
+                column += 1
+            text, rowspan, colspan = _cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan")
+            for c in range(column, column + colspan):
+                cells[c] = text
+                if rowspan > 1:
+                    spanning[c] = (text, rowspan - 1)
+            column += colspan
+        grid.append([cells.get(c, "") for c in range(max(cells, default=-1) + 1)])
+    width = max((len(r) for r in grid), default=0)
+    return [r + [""] * (width - len(r)) for r in grid if any(r)]
+
+
+def _own_rows(table: _Node) -> list[_Node]:
+    rows = []
+    for child in table.children:
+        if isinstance(child, _Node):
+            if child.tag == "tr":
+                rows.append(child)
+            elif child.tag in _TABLE_SECTIONS:
+                rows.extend(c for c in child.children if isinstance(c, _Node) and c.tag == "tr")
+    return rows
+
+
+def _own_cells(row: _Node) -> list[_Node]:
+    return [c for c in row.children if isinstance(c, _Node) and c.tag in _CELL]
+
+
+def _span(cell: _Node, attr: str) -> int:
+    try:
+        value = int(cell.attrs.get(attr, "1").strip() or 1)
+    except ValueError:
+        return 1
+    return min(max(value, 1), _MAX_SPAN)
+
+
+def _cell_text(cell: _Node) -> str:
+    parts: list[str] = []
+    stack: list[_Node | str] = [cell]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        if item.tag in _BLOCK:
+            parts.append(" ")  # inner <br>/<p> read as a space, the cell stays on one line
+        stack.extend(reversed(item.children))
+    return _collapse("".join(parts))
+
+
+def _find_descendant(node: _Node, tag: str) -> bool:
+    return any(
+        isinstance(c, _Node) and (c.tag == tag or _find_descendant(c, tag)) for c in node.children
+    )

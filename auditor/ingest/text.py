@@ -1,0 +1,49 @@
+"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ..errors import InputError
+from . import Source
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(path, data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name). Raise InputError for binary or undecodable data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as err:
+                raise InputError(path, f"undecodable bytes for {encoding} at byte {err.start}")
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file (NUL bytes), not a text report")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+        raise InputError(path, "binary file (control characters), not a text report")
+    raise InputError(path, "unreadable encoding: neither UTF-8, UTF-16 nor GB18030")
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return controls <= max(2, len(sample) // 200)
+
+
+def read(path: Path, data: bytes) -> Source:
+    text, encoding = decode_bytes(path, data)
+    if not text.strip():
+        raise InputError(path, "empty file (only whitespace)")
+    return Source(path=str(path), text=text, encoding=encoding, format="txt")

@@ -1,0 +1,167 @@
+"""Document metadata: title, agency, agency kind, report year, edition, publication and signing
+dates, stated statistical period, every year and date mention. Unknown stays None: nothing is
+invented."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .dates import find_dates, find_month_days, find_years, parse_date
+from .model import Closing, DateMention, Paragraph, Report, Span, StatedPeriod, YearMention
+
+_AGENCY_SUFFIX = r"(?:局|厅|委员会|委|办公室|办公厅|人民政府|政府|办事处|中心|院|署|站|所|处|馆|会|公司|办)"
+_AGENCY_OK = re.compile(r"^[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX + r"$")
+_YEAR = r"(\d{4}|[〇○零Oo一二三四五六七八九]{4})"
+_TITLE = re.compile(r"(报告|年报|指南)$|政府信息公开[^。]{0,10}报告")
+
+# The report's own statements about which year it covers, in order of preference.
+_YEAR_STATEMENTS = [
+    re.compile(r"现将[^。\n]{0,30}?" + _YEAR + r"年度?[^。\n]{0,40}?报告如下"),
+    re.compile(r"公布[^。\n]{0,20}?" + _YEAR + r"年度?[^。\n]{0,40}?报告"),
+    re.compile(r"统计(?:期限|日期|数据时限|数据时间|数据期限|时限|时间|期)[^。\n]{0,6}?(?:自|从|为)?" + _YEAR + r"年1月1日"),
+    re.compile(r"截[至止]" + _YEAR + r"年12月(?:底|31日)"),
+]
+_AGENCY_STATEMENTS = [
+    re.compile(r"公布(?:\d{4}年度?)?([\u4e00-\u9fff()]{2,30}?)(?:政府)?信息公开(?:工作)?年度报告"),
+    re.compile(r"获取([\u4e00-\u9fff()]{2,30}?)\(以下简称"),
+]
+_PERIOD = re.compile(
+    r"统计[^。\n]{0,10}?(?:自|从|为)?[ \t]*(\d{4}年\d{1,2}月\d{1,2}日)[ \t]*起?[ \t]*(?:至|到|-|—|~)[ \t]*"
+    r"(\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)")
+
+
+def edition_for(year: int | None) -> str | None:
+    if year is None:
+        return None
+    if year <= 2018:
+        return "2007"
+    return "2019" if year <= 2020 else "2021"
+
+
+def agency_kind(agency: str | None) -> str | None:
+    if not agency:
+        return None
+    if re.search(r"(乡|镇|街道)(人民政府|政府|办事处)$|街道办事处$", agency):
+        return "township"
+    if re.search(r"(人民政府|政府)$", agency):
+        return "government"
+    if re.search(_AGENCY_SUFFIX + "$", agency):
+        return "department"
+    return None
+
+
+def _year_value(text: str) -> int | None:
+    found = find_years(text + "年")
+    return found[0][0] if found else None
+
+
+def _doc_span(report: Report, start: int, end: int) -> Span:
+    return Span(report.span.start + start, report.span.start + end)
+
+
+def find_title(report: Report) -> tuple[str | None, Span | None]:
+    paragraphs = [b for b in report.front[:10] if isinstance(b, Paragraph)]
+    for i, p in enumerate(paragraphs):
+        if len(p.text) <= 60 and _TITLE.search(p.text):
+            prev = paragraphs[i - 1] if i else None
+            if prev and re.match(_YEAR, p.text) and _AGENCY_OK.match(prev.text):
+                return prev.text + p.text, Span(prev.span.start, p.span.end)
+            return p.text, p.span
+    return None, None
+
+
+def find_report_year(report: Report, title: str | None, title_span: Span | None):
+    if title:
+        years = find_years(title)
+        if years:
+            year, a, b = years[0]
+            offset = report.slice(title_span).find(title[a:b]) if title_span else -1
+            span = Span(title_span.start + offset, title_span.start + offset + (b - a)) if offset >= 0 else title_span
+            return year, "title", span
+    best = None
+    for pattern in _YEAR_STATEMENTS:
+        m = pattern.search(report.text)
+        if m and (best is None or m.start() < best.start()):
+            best = m
+    if best:
+        return _year_value(best.group(1)), "statement", _doc_span(report, best.start(1), best.end(1))
+    return None, None, None
+
+
+def find_agency(report: Report, title: str | None, title_span: Span | None, closing: Closing | None):
+    candidates = []
+    if title:
+        m = re.match(r"(.{2,30}?)" + _YEAR + "年", title)
+        if m:
+            candidates.append((m.group(1), title_span))
+    for pattern in _AGENCY_STATEMENTS:
+        m = pattern.search(report.text)
+        if m:
+            candidates.append((m.group(1), _doc_span(report, m.start(1), m.end(1))))
+    if closing and closing.agency:
+        candidates.append((closing.agency.text, closing.agency.span))
+    for field in report.meta:
+        if field.key == "发布机构" and field.value:
+            candidates.append((field.value.split()[0], field.span))
+    for name, span in candidates:
+        name = re.sub(r"^(关于|中共)", "", name.strip())
+        if _AGENCY_OK.match(name):
+            return name, span
+    return None, None
+
+
+def find_publication_date(report: Report) -> DateMention | None:
+    for field in report.meta:
+        if field.key == "发布日期":
+            found = find_dates(field.value)
+            if found:
+                value, a, b = found[0]
+                offset = report.slice(field.span).find(field.value)
+                start = field.span.start + max(offset, 0) + a
+                return DateMention(value, field.value[a:b], Span(start, start + (b - a)))
+    return None
+
+
+def find_stated_period(report: Report) -> StatedPeriod | None:
+    m = _PERIOD.search(report.text)
+    if not m:
+        return None
+    start = parse_date(m.group(1))
+    end_text = m.group(2)
+    end = parse_date(end_text)
+    if end is None and start is not None:
+        md = find_month_days(end_text)
+        if md:
+            try:
+                end = start.replace(month=md[0][0], day=md[0][1])
+            except ValueError:
+                end = None
+    if start is None:
+        return None
+    return StatedPeriod(start, end, m.group(0), _doc_span(report, m.start(), m.end()))
+
+
+def mentions(report: Report):
+    years = tuple(YearMention(y, report.text[a:b], _doc_span(report, a, b)) for y, a, b in find_years(report.text))
+    dates = tuple(DateMention(d, report.text[a:b], _doc_span(report, a, b)) for d, a, b in find_dates(report.text))
+    return years, dates
+
+
+def with_metadata(report: Report) -> Report:
+    title, title_span = find_title(report)
+    year, year_source, year_span = find_report_year(report, title, title_span)
+    agency, agency_span = find_agency(report, title, title_span, report.closing)
+    years, dates = mentions(report)
+    closing_date = report.closing.date if report.closing and report.closing.date.value else None
+    return replace(
+        report,
+        title=title, title_span=title_span,
+        report_year=year, report_year_source=year_source, report_year_span=year_span,
+        edition=edition_for(year) if report.doc_type == "annual_report" else None,
+        agency=agency, agency_span=agency_span, agency_kind=agency_kind(agency),
+        publication_date=find_publication_date(report),
+        signing_date=closing_date,
+        stated_period=find_stated_period(report),
+        years=years, dates=dates,
+    )

@@ -1,0 +1,103 @@
+"""Normalize extracted text: Traditional → Simplified (OpenCC), full-width ASCII and punctuation
+folded to half-width, U+3000 and NBSP to spaces, CRLF to LF, zero-width characters dropped.
+
+The result keeps an offset map back to the original text, so that any span of the normalized
+text names the exact original characters (line:column), Traditional input included.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Span
+
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFF5F: 0x28, 0xFF60: 0x29})
+_DROP = re.compile(r"\r\n?|[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s, guaranteed to keep the length (so offsets stay one-to-one).
+
+    Phrase conversion rarely changes length; where it does for a line, that line is converted
+    character by character instead."""
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        c = _converter().convert(line)
+        if len(c) != len(line):
+            c = "".join(ch2 if len(ch2 := _converter().convert(ch)) == 1 else ch for ch in line)
+        out.append(c)
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str  # the original characters
+
+
+class Text:
+    """Normalized text of one input file with the map back to the original."""
+
+    def __init__(self, original: str, normalized: str, breaks: list[tuple[int, int]], path: str = ""):
+        self.original = original
+        self.normalized = normalized
+        self.path = path
+        # breaks: (normalized offset, original offset) where the mapping shifts; ascending
+        self._norm_points = [b[0] for b in breaks]
+        self._orig_points = [b[1] for b in breaks]
+        self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", original)]
+
+    def to_original(self, offset: int) -> int:
+        i = bisect.bisect_right(self._norm_points, offset) - 1
+        return self._orig_points[i] + (offset - self._norm_points[i])
+
+    def line_col(self, original_offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of an offset in the original text."""
+        i = bisect.bisect_right(self._line_starts, original_offset) - 1
+        return i + 1, original_offset - self._line_starts[i] + 1
+
+    def locate(self, span: Span) -> Location:
+        start = self.to_original(span.start)
+        end = self.to_original(span.end) if span.end > span.start else start
+        line, col = self.line_col(start)
+        end_line, end_col = self.line_col(end)
+        return Location(line, col, end_line, end_col, self.original[start:end])
+
+    def line_of(self, span: Span) -> int:
+        return self.line_col(self.to_original(span.start))[0]
+
+
+def normalize(original: str, path: str = "") -> Text:
+    simplified = to_simplified(original).translate(_FOLD)
+    pieces: list[str] = []
+    breaks = [(0, 0)]
+    norm_pos = 0
+    last = 0
+    for m in _DROP.finditer(simplified):
+        pieces.append(simplified[last:m.start()])
+        norm_pos += m.start() - last
+        replacement = "\n" if m.group().startswith("\r") else ""
+        pieces.append(replacement)
+        norm_pos += len(replacement)
+        last = m.end()
+        breaks.append((norm_pos, last))
+    pieces.append(simplified[last:])
+    return Text(original, "".join(pieces), breaks, path)

@@ -1,0 +1,97 @@
+"""Parse one document with grammar/report.lark (LALR, built once) into the report model.
+
+Before the grammar sees the text, headings that stand inside a flattened line
+("…报告如下: 一、概述 … 二、主动公开政府信息情况 …") are cut onto logical lines of their own. The
+grammar reads the logical lines; `LineMap` maps its positions back to offsets of the file text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lark import Lark
+
+from . import resource_dir
+from .model import Span
+
+
+@lru_cache(maxsize=1)
+def report_parser() -> Lark:
+    grammar = (resource_dir("grammar") / "report.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=False, maybe_placeholders=False)
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_ordinal(numeral: str) -> int | None:
+    """一→1, 十→10, 十二→12, 二十→20, 二十三→23 (heading numbers only)."""
+    if not numeral:
+        return None
+    if "十" not in numeral:
+        return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
+    tens, _, ones = numeral.partition("十")
+    value = (_CN_DIGITS.get(tens, 0) if tens else 1) * 10
+    return value + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+_LINE_H1 = re.compile(r"[ \t]*([一二三四五六七八九十]{1,3})[、.]")
+_INLINE_H1 = re.compile(r"(?<=[\s。:;!?」”)])([一二三四五六七八九十]{1,3})、")
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Logical-line text handed to the grammar, and the way back to file offsets."""
+
+    text: str
+    logical_starts: tuple[int, ...]
+    file_starts: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> Span:
+        i = bisect.bisect_right(self.logical_starts, start) - 1
+        base = self.file_starts[i] - self.logical_starts[i]
+        return Span(start + base, end + base)
+
+
+def _inline_cuts(line: str, last: int) -> tuple[list[int], int]:
+    """Positions in `line` where a next-in-sequence 一、/二、… heading starts; the last number."""
+    cuts = []
+    head = _LINE_H1.match(line)
+    if head and "|" not in line:
+        last = cn_ordinal(head.group(1)) or last
+    if "|" in line:
+        return cuts, last
+    for m in _INLINE_H1.finditer(line, head.end() if head else 0):
+        value = cn_ordinal(m.group(1))
+        if value == last + 1:
+            cuts.append(m.start())
+            last = value
+    return cuts, last
+
+
+def logical_lines(text: str, base: int) -> LineMap:
+    """Split `text` (starting at file offset `base`) into logical lines."""
+    pieces, logical_starts, file_starts = [], [], []
+    pos, last, logical_pos = 0, 0, 0
+    for line in text.split("\n"):
+        cuts, last = _inline_cuts(line, last)
+        bounds = [0] + cuts + [len(line)]
+        for a, b in zip(bounds, bounds[1:]):
+            logical_starts.append(logical_pos)
+            file_starts.append(base + pos + a)
+            pieces.append(line[a:b])
+            logical_pos += b - a + 1
+        pos += len(line) + 1
+    return LineMap("\n".join(pieces), tuple(logical_starts), tuple(file_starts))
+
+
+def parse_document(masked_text: str, start: int, end: int):
+    """Parse masked_text[start:end] (a document); return (front, sections) of the model."""
+    from .transform import ReportTransformer
+
+    lines = logical_lines(masked_text[start:end], start)
+    tree = report_parser().parse(lines.text + "\n")
+    return ReportTransformer(lines).transform(tree)

@@ -1,0 +1,126 @@
+"""Cut a file's normalized text into documents and classify each one.
+
+Web pages glued into one file carry chrome (「字号: 大 中 小」, 「扫码使用手机浏览本页内容」, footers),
+sometimes in the middle of a line. Chrome patterns are data (grammar/chrome.yaml). Chrome is
+blanked in place, so offsets never move, and separating chrome cuts the file into documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from . import resource_dir
+from .dates import DATE_REGEX_SOURCE
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    doc_type: str  # annual_report | guide | other
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    separators: tuple[re.Pattern, ...]
+    noise: tuple[re.Pattern, ...]
+    footer_start: tuple[re.Pattern, ...]
+    footer_max_chars: int
+
+
+@lru_cache(maxsize=1)
+def chrome_rules() -> ChromeRules:
+    data = yaml.safe_load((resource_dir("grammar") / "chrome.yaml").read_text(encoding="utf-8"))
+    compile_all = lambda key: tuple(re.compile(p, re.MULTILINE) for p in data.get(key, []))
+    return ChromeRules(compile_all("separators"), compile_all("noise"), compile_all("footer_start"),
+                       int(data.get("footer_max_chars", 400)))
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """Replace text[start:end] with spaces, keeping newlines."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def mask_chrome(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Blank every chrome match; return the masked text and the separator spans."""
+    rules = chrome_rules()
+    separators = sorted({m.span() for p in rules.separators for m in p.finditer(text) if m.end() > m.start()})
+    noise = [m.span() for p in rules.noise for m in p.finditer(text) if m.end() > m.start()]
+    masked = text
+    for start, end in separators + noise:
+        masked = blank(masked, start, end)
+    return masked, separators
+
+
+def _mask_footer(masked: str, start: int, end: int) -> str:
+    rules = chrome_rules()
+    for pattern in rules.footer_start:
+        m = pattern.search(masked, start, end)
+        if m and len(masked[m.start():end].strip()) <= rules.footer_max_chars:
+            return blank(masked, m.start(), end)
+    return masked
+
+
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_DATE_LINE = re.compile(r"^[ \t]*(?:" + DATE_REGEX_SOURCE + r")[ \t]*$", re.MULTILINE)
+_TITLE_LINE = re.compile(
+    r"^[ \t]*[^\n]{0,40}(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?[^\n]{0,30}(?:报告|年报)[ \t]*$", re.MULTILINE)
+
+
+def _cut_after_closings(masked: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A signing date followed by a report title starts a new document even without chrome."""
+    cuts = [start]
+    for m in _DATE_LINE.finditer(masked, start, end):
+        following = re.compile(r"\s*").match(masked, m.end(), end).end()
+        title = _TITLE_LINE.match(masked, following, end)
+        if title and title.start() < end:
+            cuts.append(following)
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _trim(masked: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and masked[start].isspace():
+        start += 1
+    while end > start and masked[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_GUIDE = re.compile(r"指南")
+_GUIDE_STRONG = re.compile(r"(编制|阅读|更新)本《?指南|本《指南》|政府信息公开(工作)?指南")
+_REPORT = re.compile(r"年度报告|工作报告|年报|报告如下|情况报告|公布[^\n。]{0,30}报告")
+_TEMPLATE_HEADINGS = re.compile(r"主动公开政府信息(的)?情况|收到和处理政府信息公开申请|行政复议、行政诉讼情况|依申请公开政府信息")
+
+
+def classify(text: str) -> str:
+    head = text[:800]
+    if _GUIDE_STRONG.search(head) or (_GUIDE.search(head) and not _REPORT.search(head)):
+        return "guide"
+    if _REPORT.search(text[:2000]) or len(_TEMPLATE_HEADINGS.findall(text)) >= 2:
+        return "annual_report"
+    return "other"
+
+
+def split_documents(text: str) -> tuple[str, list[Segment]]:
+    """Return the chrome-masked text and the documents in file order."""
+    masked, separators = mask_chrome(text)
+    bounds, pos = [], 0
+    for start, end in separators:
+        bounds.append((pos, start))
+        pos = end
+    bounds.append((pos, len(text)))
+    segments = []
+    for start, end in bounds:
+        masked = _mask_footer(masked, start, end)
+        for a, b in _cut_after_closings(masked, start, end):
+            a, b = _trim(masked, a, b)
+            if len(_MEANINGFUL.findall(masked, a, b)) < 20:
+                masked = blank(masked, a, b)
+                continue
+            segments.append(Segment(a, b, classify(masked[a:b])))
+    return masked, segments

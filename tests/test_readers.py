@@ -1,0 +1,311 @@
+"""HTML, Word and PDF readers against the fixtures made by tests/fixtures/make_fixtures.py."""
+
+from __future__ import annotations
+
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import InputError
+from auditor.ingest import Source, read_source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REFERENCE = (FIXTURES / "report.txt").read_text(encoding="utf-8").splitlines()
+HEADINGS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
+TABLE_TITLE = "第二十条第\uff08一\uff09项"
+TABLE_ROWS = [
+    " | ".join([TABLE_TITLE] * 4),  # colspan=4 / gridSpan, repeated in every column
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数",
+    "规章 | 0 | 0 | 0",
+    "行政规范性文件 | 3 | 0 | 12",  # the 0 comes from the merged cell above (rowspan / vMerge)
+]
+SIGNATURE_DATE = "2022年1月20日"
+REPORTS = ["report.html", "report.docx", "report.pdf"]
+LIBRARY = {"report.docx": "docx", "report.pdf": "pdfplumber"}
+
+
+def read_fixture(name: str) -> Source:
+    if name in LIBRARY:
+        pytest.importorskip(LIBRARY[name])
+    return read_source(FIXTURES / name)
+
+
+def lines_of(source: Source) -> list[str]:
+    return [line for line in source.text.splitlines() if line.strip()]
+
+
+def without_spaces(lines) -> set[str]:
+    return {re.sub(r"\s+", "", line) for line in lines if line.strip()}
+
+
+# --- all three formats ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_six_headings_are_lines_in_order(name):
+    lines = lines_of(read_fixture(name))
+    positions = [lines.index(heading) for heading in HEADINGS]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_table_rows_come_out_with_spans_expanded(name):
+    lines = lines_of(read_fixture(name))
+    start = lines.index(TABLE_ROWS[0])
+    assert lines[start:start + len(TABLE_ROWS)] == TABLE_ROWS
+    assert lines[start - 1] == HEADINGS[1]
+    assert lines[start + len(TABLE_ROWS)] == HEADINGS[2]
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_headings_and_signature_date_of_the_reference_are_lines(name):
+    extracted = without_spaces(lines_of(read_fixture(name)))
+    reference = without_spaces(REFERENCE)
+    wanted = without_spaces(HEADINGS + [SIGNATURE_DATE])
+    assert wanted <= reference
+    assert wanted <= extracted
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_reference_line_is_extracted_whole(name):
+    # Paragraphs stay one line each: HTML source wrapping, PDF line wrapping and the PDF page
+    # break inside a paragraph are all undone.
+    extracted = set(lines_of(read_fixture(name)))
+    assert [line for line in REFERENCE if line not in extracted] == []
+
+
+@pytest.mark.parametrize("name, fmt", [("report.html", "html"), ("report.docx", "docx"), ("report.pdf", "pdf")])
+def test_source_names_format_and_path(name, fmt):
+    source = read_fixture(name)
+    assert source.format == fmt
+    assert source.path == str(FIXTURES / name)
+    assert source.text.endswith("\n") and "\n\n" not in source.text
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def read_html(tmp_path, data: bytes, name: str = "page.html") -> Source:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_source(path)
+
+
+def test_html_site_chrome_is_dropped():
+    text = read_fixture("report.html").text
+    for chrome in ("字号", "打印", "关闭", "版权所有", "网站标识码", "当前位置", "首页", "互动交流", "门户网站", "_hmt"):
+        assert chrome not in text
+    assert lines_of(read_fixture("report.html"))[0] == REFERENCE[0]  # the <h1>, not the <title>
+
+
+def test_html_gb18030_page_is_decoded_from_its_meta_charset():
+    data = (FIXTURES / "report.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    source = read_fixture("report.html")
+    assert source.encoding == "gb18030"
+    assert REFERENCE[1] in source.text  # full-width punctuation and 〔〕 survive
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        ("\ufeff<p>政府信息公开</p>".encode("utf-8"), "utf-8-sig"),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>政府信息公开</p>'.encode("gbk"), "gb18030"),
+        ('<meta charset="utf-8"><p>政府信息公开</p>'.encode("utf-8"), "utf-8"),
+        ("<p>政府信息公开</p>".encode("gb18030"), "gb18030"),  # no declaration: UTF-8 fails, GB18030 fits
+        ('<meta charset="utf-8"><p>政府信息公开</p>'.encode("gbk"), "gb18030"),  # a wrong declaration
+    ],
+)
+def test_html_charset_detection(tmp_path, data, encoding):
+    source = read_html(tmp_path, data)
+    assert source.text == "政府信息公开\n"
+    assert source.encoding == encoding
+
+
+def test_html_undecodable_bytes_raise_input_error(tmp_path):
+    with pytest.raises(InputError, match="undecodable"):
+        read_html(tmp_path, b"<html><body><p>\x81\x30\xff\xfe</p></body></html>")
+
+
+def test_html_without_text_raises_input_error(tmp_path):
+    with pytest.raises(InputError, match="no text content in HTML"):
+        read_html(tmp_path, b"<html><head><title>T</title></head><body><script>var a;</script></body></html>")
+
+
+def test_html_spans_fill_a_rectangular_grid(tmp_path):
+    page = (
+        "<table><tr><th rowspan=3>A</th><th colspan=2>B<br>C</th></tr>"
+        "<tr><td>1<td rowspan=2>2</tr><tr><td>3</td></tr><tr><td colspan=3>D</td></tr></table>"
+    )
+    assert read_html(tmp_path, page.encode()).text.splitlines() == [
+        "A | B C | B C",
+        "A | 1 | 2",
+        "A | 3 | 2",
+        "D | D | D",
+    ]
+
+
+def test_html_whole_page_form_and_layout_table_are_kept(tmp_path):
+    paragraph = "本机关全年主动公开政府信息。" * 40
+    page = (
+        '<body><form id="form1"><div class="nav">首页</div><table><tr><td>'
+        f"<p>一、总体情况</p><p>{paragraph}</p>"
+        "<table><tr><td>规章</td><td>0</td></tr></table></td></tr></table></form></body>"
+    )
+    assert read_html(tmp_path, page.encode()).text.splitlines() == ["一、总体情况", paragraph, "规章 | 0"]
+
+
+def test_html_unknown_marked_section_is_ignored(tmp_path):
+    page = b"<p><![if !supportLists]>1.<![endif]>text</p><![foo bar]><p>more</p>"
+    assert read_html(tmp_path, page).text == "1.text\nmore\n"
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def test_docx_rebuilds_automatic_chinese_numbering():
+    with zipfile.ZipFile(FIXTURES / "report.docx") as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert "\uff08一\uff09" not in body  # the label exists only as numbering
+    lines = lines_of(read_fixture("report.docx"))
+    assert "\uff08一\uff09主动公开方面。" in lines
+    assert "\uff08二\uff09依申请公开方面。" in lines
+
+
+@pytest.mark.parametrize(
+    "number, fmt, label",
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (11, "chineseCounting", "十一"),
+        (21, "chineseCounting", "二十一"),
+        (3, "ideographTraditional", "丙"),
+        (2, "lowerLetter", "b"),
+        (4, "upperRoman", "IV"),
+        (12, "decimal", "12"),
+        (7, "somethingNew", "7"),
+    ],
+)
+def test_docx_number_formats(number, fmt, label):
+    pytest.importorskip("docx")
+    from auditor.ingest.docx import format_number
+
+    assert format_number(number, fmt) == label
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04\x14\x00\x00\x00garbage word/document.xml",  # sniffed as docx, not a zip
+        (FIXTURES / "report.docx").read_bytes()[:12000],  # truncated
+    ],
+)
+def test_corrupt_docx_raises_input_error(tmp_path, data):
+    pytest.importorskip("docx")
+    path = tmp_path / "broken.docx"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="Word document"):
+        read_source(path)
+
+
+def test_zip_header_with_garbage_raises_input_error(tmp_path):
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(7, 40)))
+    with pytest.raises(InputError):
+        read_source(path)
+
+
+def test_docx_reader_refuses_a_zip_that_is_not_a_word_document(tmp_path):
+    pytest.importorskip("docx")
+    from auditor.ingest import docx as docx_reader
+
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/readme.txt", "not a document")
+    with pytest.raises(InputError, match="unreadable Word document"):
+        docx_reader.read(path, path.read_bytes())
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def test_pdf_pages_point_at_where_each_page_starts():
+    source = read_fixture("report.pdf")
+    assert len(source.pages) == 2
+    assert source.pages[0] == (0, 1)
+    offset, number = source.pages[1]
+    assert number == 2
+    # Page 2 starts inside the paragraph continued from page 1, which is joined into one line.
+    assert source.text[offset - 1] != "\n"
+    line_start = source.text.rfind("\n", 0, offset) + 1
+    line = source.text[line_start:source.text.index("\n", offset)]
+    assert line.startswith("全年共收到") and line in REFERENCE
+
+
+def test_pdf_page_numbers_are_dropped():
+    assert not [line for line in lines_of(read_fixture("report.pdf")) if re.fullmatch(r"-\s*\d+\s*-", line)]
+
+
+def test_scanned_pdf_raises_no_text_layer():
+    pytest.importorskip("pdfplumber")
+    with pytest.raises(InputError, match="no text layer"):
+        read_source(FIXTURES / "scanned.pdf")
+
+
+def test_password_protected_pdf_raises_input_error():
+    pytest.importorskip("pdfplumber")
+    with pytest.raises(InputError, match="encrypted PDF"):
+        read_source(FIXTURES / "encrypted.pdf")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.4\nnot really a pdf\n", (FIXTURES / "report.pdf").read_bytes()[:2000]],
+)
+def test_corrupt_pdf_raises_input_error(tmp_path, data):
+    pytest.importorskip("pdfplumber")
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="PDF"):
+        read_source(path)
+
+
+# --- not reports ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["binary.bin", "empty.txt"])
+def test_binary_and_empty_files_raise_input_error(name):
+    with pytest.raises(InputError):
+        read_source(FIXTURES / name)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_damaged_copies_give_a_source_or_input_error_only(tmp_path, name):
+    if name in LIBRARY:
+        pytest.importorskip(LIBRARY[name])
+    original = (FIXTURES / name).read_bytes()
+    rng = random.Random(name)
+    damaged = [original[: len(original) * k // 6] for k in range(1, 6)]
+    for _ in range(8):
+        data = bytearray(original)
+        for position in rng.sample(range(len(data)), 20):
+            data[position] = rng.randrange(256)
+        damaged.append(bytes(data))
+    for i, data in enumerate(damaged):
+        path = tmp_path / f"{i}{Path(name).suffix}"
+        path.write_bytes(data)
+        try:
+            assert isinstance(read_source(path), Source)
+        except InputError:
+            pass
