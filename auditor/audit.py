@@ -1,8 +1,16 @@
-"""Audit files: parse each, run the rules on every document, keep one result per input file."""
+"""Audit files: parse each, run the rules on every document, keep one result per input file.
+
+A batch yields its results in input order, whether it runs in this process or in a pool of worker
+processes, so the outputs do not depend on --jobs. Results are small on purpose (metadata and
+findings, not the text or the parse tree), because they cross process boundaries and are streamed
+to the formatters one at a time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import os
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Iterable, Iterator
 
 from .engine import Context, audit_report
 from .errors import AuditorError
@@ -14,8 +22,19 @@ from .pipeline import ParsedFile, parse_file
 
 @dataclass(frozen=True)
 class DocumentResult:
-    parsed: ParsedFile
-    report: Report
+    """What the outputs need from one audited document."""
+
+    source: str
+    format: str
+    segment: int
+    doc_type: str
+    title: str | None
+    agency: str | None
+    agency_kind: str | None
+    year: int | None
+    edition: str | None
+    publication_date: date | None
+    signing_date: date | None
     findings: tuple[Finding, ...]
 
 
@@ -24,6 +43,16 @@ class FileResult:
     path: str
     documents: tuple[DocumentResult, ...] = ()
     error: str | None = None  # one-line reason the file could not be read
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Everything a worker process needs to audit a file the way the parent would."""
+
+    rules: dict
+    ctx: Context
+    year: int | None = None
+    agency_kind: str | None = None
 
 
 def apply_overrides(report: Report, year: int | None, agency_kind: str | None) -> Report:
@@ -35,15 +64,88 @@ def apply_overrides(report: Report, year: int | None, agency_kind: str | None) -
     return report
 
 
+def _date_of(mention) -> date | None:
+    return mention.value if mention is not None else None
+
+
+def document_result(parsed: ParsedFile, report: Report, findings) -> DocumentResult:
+    return DocumentResult(
+        source=parsed.source.path, format=parsed.source.format, segment=report.segment,
+        doc_type=report.doc_type, title=report.title, agency=report.agency, agency_kind=report.agency_kind,
+        year=report.report_year, edition=report.edition, publication_date=_date_of(report.publication_date),
+        signing_date=_date_of(report.signing_date), findings=tuple(findings))
+
+
 def audit_file(path, rules, ctx: Context, year: int | None = None, agency_kind: str | None = None) -> FileResult:
     try:
         parsed = parse_file(path)
     except AuditorError as err:
         return FileResult(str(path), error=str(err))
+    except Exception as err:  # noqa: BLE001 - one bad file must not end a batch; the message names the bug
+        return FileResult(str(path), error=f"{path}: internal error while reading ({type(err).__name__}: {err})")
     if not parsed.reports:
         return FileResult(str(path), error=f"{path}: no document found (only page chrome or too little text)")
     documents = []
     for report in parsed.reports:
         report = apply_overrides(report, year, agency_kind)
-        documents.append(DocumentResult(parsed, report, tuple(audit_report(parsed, report, rules, ctx))))
+        documents.append(document_result(parsed, report, audit_report(parsed, report, rules, ctx)))
     return FileResult(str(path), tuple(documents))
+
+
+# ---- batches ----------------------------------------------------------------------------------
+
+_worker_settings: AuditSettings | None = None
+
+
+def _init_worker(settings: AuditSettings):
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _audit_in_worker(path) -> FileResult:
+    s = _worker_settings
+    return audit_file(path, s.rules, s.ctx, s.year, s.agency_kind)
+
+
+def effective_jobs(jobs: int, files: int) -> int:
+    """--jobs 0 means one per core; never more processes than files."""
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, files))
+
+
+def _chunksize(files: int, jobs: int) -> int:
+    # Small chunks keep the order-preserving buffer short; not one file per message, which costs IPC.
+    return max(1, min(16, files // (jobs * 8)))
+
+
+def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1) -> Iterator[FileResult]:
+    """One FileResult per path, in the order of `paths`, produced lazily.
+
+    With several jobs the worker processes are started here, before the caller consumes the
+    iterator (and so before a progress bar starts its thread), not on the first next()."""
+    paths = list(paths)
+    jobs = effective_jobs(jobs, len(paths))
+    if jobs == 1:
+        return (audit_file(p, settings.rules, settings.ctx, settings.year, settings.agency_kind) for p in paths)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,))
+    ordered = pool.map(_audit_in_worker, paths, chunksize=_chunksize(len(paths), jobs))
+    return _drain(pool, ordered, paths)
+
+
+def _drain(pool, ordered, paths) -> Iterator[FileResult]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    try:
+        for result in ordered:
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        # A worker died (e.g. a crash inside a PDF library): the files not yet reported are named
+        # as errors rather than lost or left hanging.
+        for path in paths[done:]:
+            yield FileResult(str(path), error=f"{path}: not audited, a worker process died during the batch")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import List, Optional
@@ -72,6 +72,7 @@ class OutputOptions:
     show_pass: bool
     show_na: bool
     as_of: date
+    rules: dict = field(default_factory=dict, compare=False, repr=False)  # id → Rule, for SARIF's catalog
 
     def select(self, findings):
         from .formatters.common import visible
@@ -79,7 +80,16 @@ class OutputOptions:
         return visible(findings, self.show_pass, self.show_na)
 
 
-FORMATS = ("text", "json")
+# --format value → (formatter module, its streaming write function)
+FORMATS = {"text": ("text", "write"), "json": ("json_out", "write"), "sarif": ("sarif", "write"),
+           "csv": ("csv_out", "write"), "csv-summary": ("csv_out", "write_summary"), "html": ("html_out", "write")}
+
+
+def _writer(format: str):
+    from importlib import import_module
+
+    module, function = FORMATS[format]
+    return getattr(import_module(f".formatters.{module}", __package__), function)
 
 
 def _load_rules_or_exit(rule_dirs, with_default=True):
@@ -100,10 +110,56 @@ def _as_of(value: Optional[str]) -> date:
         fail(f"--as-of expects a date like 2026-03-31, got {value!r}")
 
 
+class BatchOutcome:
+    """Watches results stream past to the formatter: the exit status and the unreadable files'
+    messages, without keeping the results."""
+
+    def __init__(self, fail_on: str):
+        self.fail_on = fail_on
+        self.errors: list[str] = []
+        self.reached = False
+
+    def watch(self, results):
+        from .formatters.common import reaches
+
+        for result in results:
+            if result.error:
+                self.errors.append(result.error)
+            self.reached = self.reached or any(reaches(f, self.fail_on) for d in result.documents for f in d.findings)
+            yield result
+
+    def exit_code(self) -> int:
+        return 2 if self.errors else 1 if self.reached else 0
+
+
+def _open_output(output: Optional[Path]):
+    from contextlib import nullcontext
+
+    if output is None:
+        return nullcontext(sys.stdout)  # looked up now: a progress bar may have redirected it
+    try:
+        return open(output, "w", encoding="utf-8", newline="")
+    except OSError as err:
+        fail(f"{output}: cannot write ({err.strerror or err})")
+
+
+def _check_choices(format, fail_on, lang, agency_kind, jobs):
+    if format not in FORMATS:
+        fail(f"unknown format {format!r} ({', '.join(FORMATS)})")
+    if fail_on not in ("error", "warning", "never"):
+        fail(f"--fail-on must be error, warning or never, not {fail_on!r}")
+    if lang not in ("zh", "en"):
+        fail(f"--lang must be zh or en, not {lang!r}")
+    if agency_kind not in (None, "government", "department", "township"):
+        fail(f"--agency-kind must be government, department or township, not {agency_kind!r}")
+    if jobs < 0:
+        fail(f"--jobs must be 0 (one per core) or more, not {jobs}")
+
+
 @app.command()
 def audit(
     paths: List[Path] = typer.Argument(..., help="report files or folders (recursive)"),
-    format: str = typer.Option("text", "--format", "-f", help="text | json"),
+    format: str = typer.Option("text", "--format", "-f", help="text | json | sarif | csv | csv-summary | html"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
     rules: List[Path] = typer.Option([], "--rules", help="extra rule directory (repeatable); same id overrides"),
     only_rules: bool = typer.Option(False, "--only-rules", help="use only the --rules directories"),
@@ -114,38 +170,32 @@ def audit(
     year: Optional[int] = typer.Option(None, "--year", help="override the report year"),
     agency_kind: Optional[str] = typer.Option(None, "--agency-kind", help="government | department | township"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="audit date for undated guides (default today)"),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="parallel processes (0: one per core); output order is unchanged"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar on stderr"),
 ):
-    """Audit reports and guides; print findings. Exit 0 clean, 1 findings at --fail-on, 2 input/rule errors."""
-    from .audit import audit_file
+    """Audit reports and guides; print findings. Every input file gets one result, readable or not.
+
+    Exit 2 when a file could not be read (the audit is incomplete) or on a usage or rule-file error;
+    otherwise 1 when a finding fails at or above --fail-on; otherwise 0."""
+    from .audit import AuditSettings, audit_files
     from .engine import Context
-    from .formatters import json_out, text
+    from .progress import progress_bar
 
-    if format not in FORMATS:
-        fail(f"unknown format {format!r} ({', '.join(FORMATS)})")
-    if fail_on not in ("error", "warning", "never"):
-        fail(f"--fail-on must be error, warning or never, not {fail_on!r}")
-    if lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, not {lang!r}")
-    if agency_kind not in (None, "government", "department", "township"):
-        fail(f"--agency-kind must be government, department or township, not {agency_kind!r}")
+    _check_choices(format, fail_on, lang, agency_kind, jobs)
     loaded_rules, vocabulary = _load_rules_or_exit(rules, not only_rules)
-    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of))
-    ctx = Context(vocabulary=vocabulary, as_of=options.as_of, lang=lang)
-    results = [audit_file(p, loaded_rules, ctx, year, agency_kind) for p in expand_paths(paths)]
-    rendered = (json_out if format == "json" else text).render(results, options)
-    if output:
-        output.write_text(rendered, encoding="utf-8")
-    else:
-        typer.echo(rendered, nl=False)
-    for result in results:
-        if result.error:
-            typer.echo(f"auditor: {result.error}", err=True)
-    from .formatters.common import reaches
-
-    if any(r.error for r in results):
-        raise typer.Exit(2)
-    if any(reaches(f, fail_on) for r in results for d in r.documents for f in d.findings):
-        raise typer.Exit(1)
+    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of), loaded_rules)
+    settings = AuditSettings(loaded_rules, Context(vocabulary=vocabulary, as_of=options.as_of, lang=lang),
+                             year, agency_kind)
+    files = expand_paths(paths)
+    outcome = BatchOutcome(fail_on)
+    results = audit_files(files, settings, jobs)
+    with progress_bar(len(files), lang, enabled=not quiet) as advance:
+        with _open_output(output) as out:
+            _writer(format)(advance(outcome.watch(results)), options, out)
+    for message in outcome.errors:
+        typer.echo(f"auditor: {message}", err=True)
+    if outcome.exit_code():
+        raise typer.Exit(outcome.exit_code())
 
 
 rules_app = typer.Typer(no_args_is_help=True, help="List, show, validate and test rules.")

@@ -63,7 +63,7 @@ def _doc_span(report: Report, start: int, end: int) -> Span:
 def find_title(report: Report) -> tuple[str | None, Span | None]:
     paragraphs = [b for b in report.front[:10] if isinstance(b, Paragraph)]
     for i, p in enumerate(paragraphs):
-        if len(p.text) <= 60 and _TITLE.search(p.text):
+        if len(p.text) <= 60 and _TITLE.search(p.text) and not re.search(r"[,:;。!?]", p.text):
             prev = paragraphs[i - 1] if i else None
             if prev and re.match(_YEAR, p.text) and _AGENCY_OK.match(prev.text):
                 return prev.text + p.text, Span(prev.span.start, p.span.end)

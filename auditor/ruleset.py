@@ -115,11 +115,12 @@ def load_rule(path: Path) -> Rule:
     if check is None:
         raise RuleFileError(path, f"unknown check kind {data['kind']!r} (known: {', '.join(sorted(KINDS))})",
                             line=line_of(node, ["kind"]), pointer="/kind")
-    _validate(path, data["params"], line_node(node, ["params"]), check.PARAMS_SCHEMA, prefix=["params"])
+    _validate(path, data["params"], node, check.PARAMS_SCHEMA, prefix=["params"])
     try:
         prepared = check.prepare(data["params"]) if hasattr(check, "prepare") else data["params"]
     except ValueError as err:
-        raise RuleFileError(path, str(err), line=line_of(node, ["params"]), pointer="/params")
+        parts = ["params"] + list(getattr(err, "path", ()))
+        raise RuleFileError(path, str(err), line=line_of(node, parts), pointer=_pointer(parts))
     for key in ("message", "message_en"):
         _check_template(path, node, key, data[key])
     return Rule(
@@ -128,15 +129,6 @@ def load_rule(path: Path) -> Rule:
         basis=tuple(data["basis"]), kind=data["kind"], params=data["params"], message=data["message"],
         message_en=data["message_en"], path=str(path), help=data.get("help", ""),
         help_en=data.get("help_en", ""), tags=tuple(data.get("tags", ())), prepared=prepared)
-
-
-def line_node(node, parts):
-    """The YAML node at a key path from a mapping (None when absent); line_of starts from it."""
-    for part in parts:
-        if not isinstance(node, yaml.MappingNode):
-            return node
-        node = next((v for k, v in node.value if k.value == part), node)
-    return node
 
 
 def _check_template(path, node, key, template):

@@ -103,7 +103,7 @@ def read_html(tmp_path, data: bytes, name: str = "page.html") -> Source:
 
 def test_html_site_chrome_is_dropped():
     text = read_fixture("report.html").text
-    for chrome in ("字号", "打印", "关闭", "版权所有", "网站标识码", "当前位置", "首页", "互动交流", "门户网站", "_hmt"):
+    for chrome in ("字号", "打印", "关闭", "版权所有", "网站标识码", "当前位置", "首页", "互动交流", "人民政府门户网站", "_hmt"):
         assert chrome not in text
     assert lines_of(read_fixture("report.html"))[0] == REFERENCE[0]  # the <h1>, not the <title>
 
@@ -166,6 +166,24 @@ def test_html_whole_page_form_and_layout_table_are_kept(tmp_path):
     assert read_html(tmp_path, page.encode()).text.splitlines() == ["一、总体情况", paragraph, "规章 | 0"]
 
 
+def test_html_header_of_the_article_is_content_the_site_header_is_not(tmp_path):
+    page = (
+        '<body><header><div class="logo">江城市人民政府</div></header>'
+        '<div class="article-header"><h1>2021年政府信息公开工作年度报告</h1></div>'
+        "<article><header><p>发布日期:2022-01-20</p></header><p>一、总体情况</p></article></body>"
+    )
+    assert read_html(tmp_path, page.encode()).text.splitlines() == [
+        "2021年政府信息公开工作年度报告",
+        "发布日期:2022-01-20",
+        "一、总体情况",
+    ]
+
+
+def test_html_unclosed_cells_and_deep_nesting(tmp_path):
+    page = b"<table><tr><td><p>a<td>b<tr><td>c<td><p>d<p>e</table><p>" + b"<font>" * 3000 + b"deep"
+    assert read_html(tmp_path, page).text.splitlines() == ["a | b", "c | d e", "deep"]
+
+
 def test_html_unknown_marked_section_is_ignored(tmp_path):
     page = b"<p><![if !supportLists]>1.<![endif]>text</p><![foo bar]><p>more</p>"
     assert read_html(tmp_path, page).text == "1.text\nmore\n"
@@ -177,7 +195,7 @@ def test_html_unknown_marked_section_is_ignored(tmp_path):
 def test_docx_rebuilds_automatic_chinese_numbering():
     with zipfile.ZipFile(FIXTURES / "report.docx") as package:
         body = package.read("word/document.xml").decode("utf-8")
-    assert "\uff08一\uff09" not in body  # the label exists only as numbering
+    assert "\uff08一\uff09主动" not in body and "主动公开方面" in body  # the label is numbering only
     lines = lines_of(read_fixture("report.docx"))
     assert "\uff08一\uff09主动公开方面。" in lines
     assert "\uff08二\uff09依申请公开方面。" in lines
@@ -251,6 +269,19 @@ def test_pdf_pages_point_at_where_each_page_starts():
     line_start = source.text.rfind("\n", 0, offset) + 1
     line = source.text[line_start:source.text.index("\n", offset)]
     assert line.startswith("全年共收到") and line in REFERENCE
+
+
+def test_pdf_one_cell_frames_are_not_tables():
+    pytest.importorskip("pdfplumber")
+    from types import SimpleNamespace
+
+    from auditor.ingest.pdf import is_data_table
+
+    frame = SimpleNamespace(cells=[(50, 50, 545, 790)])
+    ruled_header = SimpleNamespace(cells=[(50, 50, 545, 100), (50, 100, 545, 790)])
+    table = SimpleNamespace(cells=[(0, 0, 50, 20), (50, 0, 100, 20), (0, 20, 50, 40), (50, 20, 100, 40)])
+    assert not is_data_table(frame) and not is_data_table(ruled_header)
+    assert is_data_table(table)
 
 
 def test_pdf_page_numbers_are_dropped():

@@ -19,10 +19,21 @@ FIELD_LABELS = {
 }
 
 
-def compile_all(patterns) -> list[str]:
-    """Validate patterns at rule-load time (ValueError → rule file error)."""
-    for p in patterns:
-        compile_pattern(p)
+class ParamError(ValueError):
+    """A bad value in a rule's params; `path` locates it below /params."""
+
+    def __init__(self, message: str, path=()):
+        super().__init__(message)
+        self.path = tuple(path)
+
+
+def compile_all(patterns, *where) -> list[str]:
+    """Validate patterns at rule-load time; `where` is their path below params."""
+    for i, p in enumerate(patterns):
+        try:
+            compile_pattern(p)
+        except ValueError as err:
+            raise ParamError(str(err), (*where, i)) from None
     return list(patterns)
 
 

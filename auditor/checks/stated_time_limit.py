@@ -32,7 +32,9 @@ _LIMIT = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})[ \t]*个?[
 
 
 def prepare(params):
-    compile_all([k for s in params["subjects"] for k in s["keywords"]] + params.get("ignore", []))
+    for i, subject in enumerate(params["subjects"]):
+        compile_all(subject["keywords"], "subjects", i, "keywords")
+    compile_all(params.get("ignore", []), "ignore")
     return params
 
 

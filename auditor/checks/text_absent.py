@@ -19,7 +19,8 @@ PARAMS_SCHEMA = {
 
 
 def prepare(params):
-    compile_all(params["patterns"] + params.get("unless", []))
+    compile_all(params["patterns"], "patterns")
+    compile_all(params.get("unless", []), "unless")
     return params
 
 

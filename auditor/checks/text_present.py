@@ -15,7 +15,7 @@ PARAMS_SCHEMA = {
 
 
 def prepare(params):
-    compile_all(params["require"])
+    compile_all(params["require"], "require")
     return params
 
 

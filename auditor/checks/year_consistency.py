@@ -7,7 +7,7 @@ from datetime import date
 from ..dates import chinese_number
 from ..findings import Evidence, Outcome, Status, failed, passed
 from ..patterns import compile_pattern, finditer
-from .common import IF_MISSING_SCHEMA
+from .common import IF_MISSING_SCHEMA, ParamError, compile_all
 
 KIND = "year_consistency"
 PARAMS_SCHEMA = {
@@ -23,9 +23,9 @@ PARAMS_SCHEMA = {
 
 
 def prepare(params):
-    for p in params.get("statements", []):
+    for i, p in enumerate(compile_all(params.get("statements", []), "statements")):
         if "year" not in compile_pattern(p).groupindex:
-            raise ValueError(f"statement pattern needs a (?P<year>…) group: {p!r}")
+            raise ParamError(f"statement pattern needs a (?P<year>…) group: {p!r}", ("statements", i))
     return params
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections import Counter
 
 from ..findings import Finding, Severity, Status
@@ -25,10 +27,41 @@ def label(table: dict, key, lang: str) -> str:
 
 
 def counts(findings) -> dict:
-    by_status = Counter(f.status.value for f in findings)
-    failing = Counter(f.severity.value for f in findings if f.status == Status.FAIL)
+    by_status, failing = Counter(), Counter()
+    _count_into(by_status, failing, findings)
+    return _counts_dict(by_status, failing)
+
+
+def _count_into(by_status: Counter, failing: Counter, findings):
+    for f in findings:
+        by_status[f.status.value] += 1
+        if f.status == Status.FAIL:
+            failing[f.severity.value] += 1
+
+
+def _counts_dict(by_status: Counter, failing: Counter) -> dict:
     return {"by_status": {s: by_status.get(s, 0) for s in STATUS_LABELS},
             "failing_by_severity": {s: failing.get(s, 0) for s in SEVERITY_LABELS}}
+
+
+class Tally:
+    """Running totals over a stream of file results, so that closing summaries need not keep
+    the results themselves."""
+
+    def __init__(self):
+        self.files = self.unreadable = self.documents = 0
+        self._by_status, self._failing = Counter(), Counter()
+
+    def add(self, result):
+        self.files += 1
+        if result.error:
+            self.unreadable += 1
+        for doc in result.documents:
+            self.documents += 1
+            _count_into(self._by_status, self._failing, doc.findings)
+
+    def counts(self) -> dict:
+        return _counts_dict(self._by_status, self._failing)
 
 
 def visible(findings, show_pass: bool = False, show_na: bool = False):
@@ -44,3 +77,33 @@ def reaches(finding: Finding, fail_on: str) -> bool:
     if fail_on == "never" or finding.status != Status.FAIL:
         return False
     return finding.severity.rank >= Severity(fail_on).rank
+
+
+# ---- streaming helpers ------------------------------------------------------------------------
+
+def render_with(write, results, options) -> str:
+    """A formatter's whole output as one string (tests, small runs); `write` streams to a file."""
+    buffer = io.StringIO()
+    write(results, options, buffer)
+    return buffer.getvalue()
+
+
+def json_at(value, level: int) -> str:
+    """`value` as json.dumps(indent=2) prints it when nested `level` deep in a larger document."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+class JsonArrayWriter:
+    """Writes a JSON array item by item, byte-identical to json.dumps(indent=2) of the whole list
+    nested `level` deep: `[]` when empty, otherwise one item per indented block."""
+
+    def __init__(self, out, level: int):
+        self.out, self.level, self.count = out, level, 0
+
+    def add(self, item):
+        pad = "  " * (self.level + 1)
+        self.out.write(("[\n" if self.count == 0 else ",\n") + pad + json_at(item, self.level + 1))
+        self.count += 1
+
+    def close(self):
+        self.out.write("[]" if self.count == 0 else "\n" + "  " * self.level + "]")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from .. import __version__
-from .common import counts
+from .common import JsonArrayWriter, Tally, counts, json_at, render_with
 
 SCHEMA_VERSION = "1.0"
 
 
-def _date(mention):
-    return mention.value.isoformat() if mention is not None and mention.value is not None else None
+def _date(value):
+    return value.isoformat() if value is not None else None
 
 
 def finding_to_dict(f) -> dict:
@@ -26,31 +24,37 @@ def finding_to_dict(f) -> dict:
 
 
 def document_to_dict(doc, findings) -> dict:
-    r = doc.report
     return {
-        "source": doc.parsed.source.path, "segment": r.segment, "format": doc.parsed.source.format,
-        "doc_type": r.doc_type, "title": r.title, "agency": r.agency, "agency_kind": r.agency_kind,
-        "year": r.report_year, "edition": r.edition,
-        "publication_date": _date(r.publication_date), "signing_date": _date(r.signing_date),
+        "source": doc.source, "segment": doc.segment, "format": doc.format,
+        "doc_type": doc.doc_type, "title": doc.title, "agency": doc.agency, "agency_kind": doc.agency_kind,
+        "year": doc.year, "edition": doc.edition,
+        "publication_date": _date(doc.publication_date), "signing_date": _date(doc.signing_date),
         "counts": counts(doc.findings),
         "findings": [finding_to_dict(f) for f in findings],
     }
 
 
-def build(results, options) -> dict:
-    reports, errors, all_findings = [], [], []
+def tool_info(options) -> dict:
+    return {"name": "ogi-auditor", "version": __version__, "schema_version": SCHEMA_VERSION,
+            "as_of": options.as_of.isoformat(), "lang": options.lang}
+
+
+def write(results, options, out):
+    """Stream the JSON document: each report is written as its file's result arrives."""
+    tally, errors = Tally(), []
+    out.write('{\n  "tool": ' + json_at(tool_info(options), 1) + ',\n  "reports": ')
+    reports = JsonArrayWriter(out, 1)
     for result in results:
+        tally.add(result)
         if result.error:
             errors.append({"source": result.path, "message": result.error})
-            continue
         for doc in result.documents:
-            all_findings.extend(doc.findings)
-            reports.append(document_to_dict(doc, options.select(doc.findings)))
-    summary = {"files": len(results), "unreadable_files": len(errors), "documents": len(reports), **counts(all_findings)}
-    return {"tool": {"name": "ogi-auditor", "version": __version__, "schema_version": SCHEMA_VERSION,
-                     "as_of": options.as_of.isoformat(), "lang": options.lang},
-            "reports": reports, "errors": errors, "summary": summary}
+            reports.add(document_to_dict(doc, options.select(doc.findings)))
+    reports.close()
+    summary = {"files": tally.files, "unreadable_files": tally.unreadable, "documents": tally.documents,
+               **tally.counts()}
+    out.write(',\n  "errors": ' + json_at(errors, 1) + ',\n  "summary": ' + json_at(summary, 1) + "\n}\n")
 
 
 def render(results, options) -> str:
-    return json.dumps(build(results, options), ensure_ascii=False, indent=2) + "\n"
+    return render_with(write, results, options)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, counts, label
+from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, counts, label, render_with
 
 _MARK = {"fail": "✗", "indeterminate": "?", "error": "!", "pass": "✓", "not_applicable": "-"}
 _T = {
@@ -10,6 +10,11 @@ _T = {
     "basis": ("依据", "basis"), "at": ("位置", "at"), "unreadable": ("无法读取", "unreadable"),
     "summary": ("汇总", "summary"), "documents": ("份文档", "documents"), "files": ("个文件", "files"),
     "no_title": ("(无标题)", "(untitled)"), "doc": ("文档", "document"),
+    "by_agency_year": ("按机关和年度汇总", "by agency and year"),
+    "file_header": (("文件", "#", "年度", "机关", "错误", "警告", "无法判断"),
+                    ("file", "#", "year", "agency", "errors", "warnings", "undecided")),
+    "group_header": (("机关", "年度", "文档", "有错误的文档", "错误", "警告", "无法判断"),
+                     ("agency", "year", "documents", "with errors", "errors", "warnings", "undecided")),
 }
 
 
@@ -43,35 +48,57 @@ def _finding_lines(f, lang) -> list[str]:
 
 
 def document_block(doc, options) -> list[str]:
-    r, lang = doc.report, options.lang
-    title = r.title or t("no_title", lang)
-    lines = [f"{doc.parsed.source.path} #{r.segment}  {label(DOC_TYPE_LABELS, r.doc_type, lang)}  {title}",
-             f"  {t('agency', lang)}: {r.agency or '—'} ({label(KIND_LABELS, r.agency_kind, lang)})  "
-             f"{t('year', lang)}: {r.report_year or '—'}  {t('edition', lang)}: {r.edition or '—'}",
+    lang = options.lang
+    title = doc.title or t("no_title", lang)
+    lines = [f"{doc.source} #{doc.segment}  {label(DOC_TYPE_LABELS, doc.doc_type, lang)}  {title}",
+             f"  {t('agency', lang)}: {doc.agency or '—'} ({label(KIND_LABELS, doc.agency_kind, lang)})  "
+             f"{t('year', lang)}: {doc.year or '—'}  {t('edition', lang)}: {doc.edition or '—'}",
              f"  {_counts_line(doc, lang)}"]
     for f in options.select(doc.findings):
         lines.extend(_finding_lines(f, lang))
     return lines
 
 
-def closing_table(results, lang) -> list[str]:
-    header = ("文件", "#", "年度", "机关", "错误", "警告", "无法判断") if lang != "en" else \
-        ("file", "#", "year", "agency", "errors", "warnings", "undecided")
-    rows = []
-    for result in results:
+def document_row(doc) -> tuple:
+    c = counts(doc.findings)
+    return (doc.source, str(doc.segment), str(doc.year or "—"), doc.agency or "—",
+            str(c["failing_by_severity"]["error"]), str(c["failing_by_severity"]["warning"]),
+            str(c["by_status"]["indeterminate"]))
+
+
+def unreadable_row(result, lang) -> tuple:
+    return (result.path, "-", "-", t("unreadable", lang), "-", "-", "-")
+
+
+class AgencyYearSummary:
+    """Documents and failing findings per (agency, report year): what a supervisory office reads
+    first after a season's batch."""
+
+    def __init__(self):
+        self.groups: dict[tuple, list[int]] = {}
+        self.unreadable = 0
+
+    def add(self, result):
         if result.error:
-            rows.append((result.path, "-", "-", t("unreadable", lang), "-", "-", "-"))
-            continue
+            self.unreadable += 1
         for doc in result.documents:
             c = counts(doc.findings)
-            rows.append((doc.parsed.source.path, str(doc.report.segment), str(doc.report.report_year or "—"),
-                         doc.report.agency or "—", str(c["failing_by_severity"]["error"]),
-                         str(c["failing_by_severity"]["warning"]), str(c["by_status"]["indeterminate"])))
+            errors, warnings = c["failing_by_severity"]["error"], c["failing_by_severity"]["warning"]
+            row = self.groups.setdefault((doc.agency or "—", doc.year or 0), [0, 0, 0, 0, 0])
+            for i, n in enumerate((1, 1 if errors else 0, errors, warnings, c["by_status"]["indeterminate"])):
+                row[i] += n
+
+    def rows(self) -> list[tuple]:
+        return [(agency, str(year or "—"), *map(str, numbers))
+                for (agency, year), numbers in sorted(self.groups.items())]
+
+
+def _rich_table(title: str, header, rows) -> list[str]:
     from rich.console import Console
     from rich.table import Table
     import io
 
-    table = Table(*header, title=t("summary", lang), box=None, show_edge=False, pad_edge=False)
+    table = Table(*header, title=title, box=None, show_edge=False, pad_edge=False)
     for row in rows:
         table.add_row(*row)
     buffer = io.StringIO()
@@ -79,18 +106,34 @@ def closing_table(results, lang) -> list[str]:
     return buffer.getvalue().rstrip("\n").splitlines()
 
 
-def render(results, options) -> str:
+def closing_table(rows, lang) -> list[str]:
+    return _rich_table(t("summary", lang), _T["file_header"][1 if lang == "en" else 0], rows)
+
+
+def agency_year_table(summary: AgencyYearSummary, lang) -> list[str]:
+    lines = _rich_table(t("by_agency_year", lang), _T["group_header"][1 if lang == "en" else 0], summary.rows())
+    if summary.unreadable:
+        lines.append(f"{t('unreadable', lang)}: {summary.unreadable} {t('files', lang)}")
+    return lines
+
+
+def write(results, options, out):
+    """Stream per-document blocks; the closing tables keep one short row per document."""
     lang = options.lang
-    out = []
+    rows, by_group, started = [], AgencyYearSummary(), False
     for result in results:
-        if result.error:
-            out.append(f"{result.error}")
-            out.append("")
-            continue
-        for doc in result.documents:
-            out.extend(document_block(doc, options))
-            out.append("")
-    documents = sum(len(r.documents) for r in results)
-    if documents + sum(1 for r in results if r.error) > 1:
-        out.extend(closing_table(results, lang))
-    return "\n".join(out).rstrip("\n") + "\n"
+        by_group.add(result)
+        blocks = [[result.error]] if result.error else [document_block(doc, options) for doc in result.documents]
+        rows.extend([unreadable_row(result, lang)] if result.error else map(document_row, result.documents))
+        for block in blocks:
+            out.write(("\n" if started else "") + "\n".join(block) + "\n")
+            started = True
+    if len(rows) > 1:
+        out.write(("\n" if started else "") + "\n".join(closing_table(rows, lang)) + "\n")
+        out.write("\n" + "\n".join(agency_year_table(by_group, lang)) + "\n")
+    elif not started:
+        out.write("\n")
+
+
+def render(results, options) -> str:
+    return render_with(write, results, options)

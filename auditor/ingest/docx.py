@@ -34,7 +34,7 @@ def read(path: Path, data: bytes) -> Source:
     try:
         lines = _document_lines(document)
     except Exception as err:  # malformed XML inside a valid package; the user gets one line
-        raise InputError(path, f"cannot extract text from Word document ({type(err).__name__}: {err})")
+        raise InputError(path, f"cannot extract text from Word document ({_describe(err)})")
     text = "\n".join(line for line in lines if line)
     if not text.strip():
         raise InputError(path, "no text content in Word document")
@@ -58,9 +58,10 @@ def _document_lines(document) -> list[str]:
     lines: list[str] = []
     for block in _body_blocks(document.element.body):
         if block.tag == _P:
+            label = numbering.label_for(block)  # before the emptiness test: Word counts empty items too
             text = paragraph_text(block)
-            label = numbering.label_for(block) if text.strip() else ""
-            lines.extend(_clean(line) for line in (label + text).split("\n"))
+            if text.strip():
+                lines.extend(_clean(line) for line in (label + text).split("\n"))
         else:
             lines.extend(" | ".join(row) for row in table_rows(block))
     return lines

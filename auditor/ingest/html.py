@@ -25,10 +25,12 @@ _ALWAYS_DROPPED = frozenset(
 # <form>): dropped only when they do not hold the bulk of the page's text.
 _CHROME_TAGS = frozenset("nav header footer form aside".split())
 _CHROME_WORDS = frozenset(
-    "nav navbar navigation menu menubar breadcrumb breadcrumbs crumb crumbs footer foot header "
-    "share print fontsize font toolbar tools tool sidebar copyright".split()
+    "nav navbar navigation menu menubar breadcrumb breadcrumbs crumb crumbs footer header "
+    "share print fontsize toolbar tools sidebar copyright".split()
 )
 _CHROME_PREFIXES = ("nav", "menu", "breadcrumb", "footer", "sidebar", "toolbar", "copyright", "share")
+# "article-header", "news_header": the header of the report itself (its title), not the site's.
+_CONTENT_WORDS = frozenset("article content detail news title main text info".split())
 _BULK_SHARE = 0.5
 
 _BLOCK = frozenset(
@@ -36,6 +38,17 @@ _BLOCK = frozenset(
     "address center caption figure figcaption table tbody thead tfoot".split()
 )
 _CELL = frozenset(("td", "th"))
+# start tag -> (open element it ends, elements the search for one stops at)
+_IMPLIED_END = {
+    "td": (_CELL, frozenset(("tr", "table"))),
+    "th": (_CELL, frozenset(("tr", "table"))),
+    "tr": (frozenset(("tr",)), frozenset(("table",))),
+    "li": (frozenset(("li",)), frozenset(("ul", "ol"))),
+    "p": (frozenset(("p",)), (_BLOCK | _CELL) - {"p", "br"}),
+}
+# Unclosed inline tags (<font>, <span>) pile up on sloppy pages; deeper elements become siblings
+# so that the recursive passes below stay far from Python's recursion limit.
+_MAX_DEPTH = 200
 _TABLE_SECTIONS = frozenset(("tbody", "thead", "tfoot"))
 _LAYOUT_CELL_CHARS = 400
 _MAX_SPAN = 1000
@@ -53,13 +66,14 @@ _GB_FAMILY = frozenset(("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", 
 
 
 class _Node:
-    __slots__ = ("tag", "attrs", "children", "parent")
+    __slots__ = ("tag", "attrs", "children", "parent", "depth")
 
     def __init__(self, tag: str, attrs: dict[str, str], parent: "_Node | None"):
         self.tag = tag
         self.attrs = attrs
         self.children: list[_Node | str] = []
         self.parent = parent
+        self.depth = parent.depth + 1 if parent else 0
 
 
 def read(path: Path, data: bytes) -> Source:
@@ -122,7 +136,7 @@ class _TreeBuilder(HTMLParser):
         self._close_implied_by(tag)
         node = _Node(tag, {k: v or "" for k, v in attrs}, self.current)
         self.current.children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and node.depth < _MAX_DEPTH:
             self.current = node
 
     def handle_startendtag(self, tag, attrs):
@@ -141,10 +155,16 @@ class _TreeBuilder(HTMLParser):
         self.current.children.append(data)
 
     def _close_implied_by(self, tag: str) -> None:
-        if tag in ("tr", "td", "th", "p", "li"):
-            closes = {"tr": ("tr", "td", "th"), "td": ("td", "th"), "th": ("td", "th"), "p": ("p",), "li": ("li",)}
-            while self.current.tag in closes[tag]:
-                self.current = self.current.parent
+        """<td>a<td>b, <tr>..<tr>, <p>a<p>b: a start tag ends the open element of its kind."""
+        if tag not in _IMPLIED_END:
+            return
+        closes, stops = _IMPLIED_END[tag]
+        node = self.current
+        while node is not self.root and node.tag not in stops:
+            if node.tag in closes:
+                self.current = node.parent
+                return
+            node = node.parent
 
 
 def _parse(path, markup: str) -> _Node:
@@ -179,12 +199,25 @@ def _remove(node: _Node, doomed) -> None:
 
 def _looks_like_chrome(node: _Node) -> bool:
     if node.tag in _CHROME_TAGS:
-        return True
+        return node.tag != "header" or not _has_ancestor(node, "article")
     names = f"{node.attrs.get('id', '')} {node.attrs.get('class', '')}".lower().split()
-    for name in names:
-        tokens = re.split(r"[-_]+", name) + [re.sub(r"[-_]+", "", name)]
-        if any(t in _CHROME_WORDS or t.startswith(_CHROME_PREFIXES) for t in tokens if t):
+    return any(_is_chrome_name(name) for name in names)
+
+
+def _is_chrome_name(name: str) -> bool:
+    tokens = [t for t in re.split(r"[-_]+", name) if t]
+    chrome = {t for t in tokens + [re.sub(r"[-_]+", "", name)] if t in _CHROME_WORDS or t.startswith(_CHROME_PREFIXES)}
+    if chrome == {"header"} and _CONTENT_WORDS.intersection(tokens):
+        return False
+    return bool(chrome)
+
+
+def _has_ancestor(node: _Node, tag: str) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == tag:
             return True
+        parent = parent.parent
     return False
 
 

@@ -9,6 +9,7 @@ margin are dropped. There is no OCR: a PDF of page images is refused.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,10 @@ import pdfplumber
 
 from ..errors import InputError
 from . import Source
+
+# pdfminer logs every repaired defect of a damaged file as a warning; the user gets one line
+# from us instead (or nothing, when the text came out anyway).
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _MARGIN_BAND = 0.1  # share of the page height, top and bottom, where page numbers live
 _PAGE_NUMBER = re.compile(
@@ -36,8 +41,6 @@ class _Line:
     text: str
     page: int
     top: float
-    x0: float = 0.0
-    x1: float = 0.0
     height: float = 0.0
     is_table_row: bool = False
     indented: bool = False
@@ -56,16 +59,14 @@ def _extract_pages(path, data: bytes) -> list[list[_Line]]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [_page_lines(page, number) for number, page in enumerate(pdf.pages, 1)]
-    except InputError:
-        raise
     except Exception as err:  # pdfminer raises a zoo of types for damaged or encrypted files
         raise InputError(path, _describe_failure(err))
 
 
 def _describe_failure(err: Exception) -> str:
-    names = {type(err).__name__, type(getattr(err, "__cause__", None)).__name__}
-    names |= {type(a).__name__ for a in getattr(err, "args", ()) if isinstance(a, Exception)}
-    if any("Password" in n or "Encrypt" in n for n in names):
+    # pdfplumber wraps pdfminer's PDFPasswordIncorrect and friends in its own exception type.
+    related = [e for e in (err, err.__cause__, *err.args) if isinstance(e, Exception)]
+    if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in related):
         return "encrypted PDF (a password is required to open it)"
     detail = str(err).strip()
     return f"unreadable PDF ({type(err).__name__}{': ' + detail if detail else ''})"
@@ -75,7 +76,7 @@ def _describe_failure(err: Exception) -> str:
 
 
 def _page_lines(page, number: int) -> list[_Line]:
-    tables = page.find_tables()
+    tables = [table for table in page.find_tables() if is_data_table(table)]
     boxes = [table.bbox for table in tables]
     outside = page.filter(lambda obj: not _inside_any(obj, boxes)) if boxes else page
     text_lines = [
@@ -88,6 +89,11 @@ def _page_lines(page, number: int) -> list[_Line]:
         for i, row in enumerate(table_rows(table)):
             lines.append(_Line(" | ".join(row), number, top + i * 1e-3, is_table_row=True))
     return sorted(lines, key=lambda line: line.top)
+
+
+def is_data_table(table) -> bool:
+    """A ruled box with one row or one column is a frame or a rule, not a table of figures."""
+    return len({cell[0] for cell in table.cells}) >= 2 and len({cell[1] for cell in table.cells}) >= 2
 
 
 def _inside_any(obj: dict, boxes: list[tuple]) -> bool:
@@ -113,7 +119,7 @@ def _text_lines(found: list[dict], number: int) -> list[_Line]:
     for d in found:
         height = max(d["bottom"] - d["top"], 1.0)
         lines.append(_Line(
-            text=d["text"].strip(), page=number, top=d["top"], x0=d["x0"], x1=d["x1"], height=height,
+            text=d["text"].strip(), page=number, top=d["top"], height=height,
             indented=d["x0"] > left + height / 2,
             reaches_right=d["x1"] >= right - 1.5 * height,
         ))
