@@ -16,6 +16,7 @@ from .model import Span
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFF5F: 0x28, 0xFF60: 0x29})
+_FOLDABLE = re.compile("[" + "".join(map(chr, sorted(_FOLD))) + "]+")
 _DROP = re.compile(r"\r\n?|[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -86,7 +87,7 @@ class Text:
 
 
 def normalize(original: str, path: str = "") -> Text:
-    simplified = to_simplified(original).translate(_FOLD)
+    simplified = _FOLDABLE.sub(lambda m: m.group().translate(_FOLD), to_simplified(original))
     pieces: list[str] = []
     breaks = [(0, 0)]
     norm_pos = 0

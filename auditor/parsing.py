@@ -20,8 +20,13 @@ from .model import Span
 
 @lru_cache(maxsize=1)
 def report_parser() -> Lark:
+    """The LALR parser with the transformer embedded: the model is built while parsing, with no
+    intermediate tree. The transformer reads the current document's LineMap from `lines`."""
+    from .transform import ReportTransformer
+
     grammar = (resource_dir("grammar") / "report.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=False, maybe_placeholders=False)
+    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=False, maybe_placeholders=False,
+                transformer=ReportTransformer())
 
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -50,9 +55,13 @@ class LineMap:
     logical_starts: tuple[int, ...]
     file_starts: tuple[int, ...]
 
-    def span(self, start: int, end: int) -> Span:
+    def base(self, start: int) -> int:
+        """What to add to a logical offset on the line containing `start` to get a file offset."""
         i = bisect.bisect_right(self.logical_starts, start) - 1
-        base = self.file_starts[i] - self.logical_starts[i]
+        return self.file_starts[i] - self.logical_starts[i]
+
+    def span(self, start: int, end: int) -> Span:
+        base = self.base(start)
         return Span(start + base, end + base)
 
 
@@ -90,8 +99,7 @@ def logical_lines(text: str, base: int) -> LineMap:
 
 def parse_document(masked_text: str, start: int, end: int):
     """Parse masked_text[start:end] (a document); return (front, sections) of the model."""
-    from .transform import ReportTransformer
-
     lines = logical_lines(masked_text[start:end], start)
-    tree = report_parser().parse(lines.text + "\n")
-    return ReportTransformer(lines).transform(tree)
+    parser = report_parser()
+    parser.options.transformer.lines = lines
+    return parser.parse(lines.text + "\n")

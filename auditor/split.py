@@ -40,9 +40,26 @@ def chrome_rules() -> ChromeRules:
                        int(data.get("footer_max_chars", 400)))
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def blank(text: str, start: int, end: int) -> str:
     """Replace text[start:end] with spaces, keeping newlines."""
-    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text[:start] + _NOT_NEWLINE.sub(" ", text[start:end]) + text[end:]
+
+
+def blank_all(text: str, spans) -> str:
+    """Blank many (possibly overlapping) spans in one pass."""
+    pieces, pos = [], 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        pieces.append(text[pos:start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def mask_chrome(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -50,10 +67,7 @@ def mask_chrome(text: str) -> tuple[str, list[tuple[int, int]]]:
     rules = chrome_rules()
     separators = sorted({m.span() for p in rules.separators for m in p.finditer(text) if m.end() > m.start()})
     noise = [m.span() for p in rules.noise for m in p.finditer(text) if m.end() > m.start()]
-    masked = text
-    for start, end in separators + noise:
-        masked = blank(masked, start, end)
-    return masked, separators
+    return blank_all(text, separators + noise), separators
 
 
 def _mask_footer(masked: str, start: int, end: int) -> str:

@@ -23,9 +23,12 @@ _META_FIELD = re.compile(r"([^\s:]{2,6})[ \t]*:[ \t]*(.*?)(?=[ \t]+[^\s:]{2,6}[ 
 
 
 class ReportTransformer(Transformer):
-    def __init__(self, lines: LineMap):
+    """Embedded in the LALR parser (parsing.report_parser); `lines` is set before each parse."""
+
+    lines: LineMap
+
+    def __init__(self):
         super().__init__(visit_tokens=False)
-        self.lines = lines
 
     # -- helpers ------------------------------------------------------------------------------
     def _span(self, token: Token, lstrip: int = 0) -> Span:
@@ -59,11 +62,12 @@ class ReportTransformer(Transformer):
 
     def row(self, children):
         token = children[0]
-        cells, pos = [], token.start_pos
+        base = self.lines.base(token.start_pos)
+        cells, pos = [], token.start_pos + base
         for raw in str(token).split("|"):
-            lead = len(raw) - len(raw.lstrip())
             text = raw.strip()
-            cells.append(Cell(text, self.lines.span(pos + lead, pos + lead + len(text))))
+            start = pos + len(raw) - len(raw.lstrip())
+            cells.append(Cell(text, Span(start, start + len(text))))
             pos += len(raw) + 1
         return Row(tuple(cells), self._span(token))
 

@@ -157,3 +157,17 @@ def test_rules_validate_and_list():
     assert proc.returncode == 0 and f"{len(RULE_FILES)}/{len(RULE_FILES)} rule files valid" in proc.stdout
     listing = run_cli("rules", "list").stdout.splitlines()
     assert len(listing) == len(RULE_FILES) and listing[0].split()[0] <= listing[-1].split()[0]
+
+
+def test_runaway_user_pattern_is_an_error_for_that_rule_only(tmp_path):
+    rule = GOOD_RULE.replace('  require: ["政务新媒体"]', "  require: ['(一|一一)+$']")
+    write_rule(tmp_path / "slow", rule)
+    report = tmp_path / "r.txt"
+    report.write_text("某局2021年政府信息公开工作年度报告\n一、总体情况\n" + "一" * 40 + "二\n", encoding="utf-8")
+    proc = run_cli("audit", report, "--rules", tmp_path / "slow", "--format", "json", "--fail-on", "never")
+    import json
+
+    [doc] = json.loads(proc.stdout)["reports"]
+    by_rule = {f["rule"]: f for f in doc["findings"]}
+    assert by_rule["XX01"]["status"] == "error" and "took longer" in by_rule["XX01"]["message"]
+    assert by_rule["STR10"]["status"] == "fail"  # the other rules still ran

@@ -1,0 +1,149 @@
+"""One self-contained HTML page: a summary table, then per document the rules it fails (and what
+could not be decided) with quoted evidence, line:column and legal basis.
+
+Inline CSS only, no scripts, fonts or images, so the file opens offline and can be mailed as is.
+Every piece of report text is escaped. Documents are written to a spooled temporary file as they
+arrive and copied after the summary table, which is only known at the end; the summary keeps one
+short row per document."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from html import escape
+
+from .. import __version__
+from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Tally, counts, label, render_with
+
+_T = {
+    "title": ("政府信息公开年度报告审计结果", "Government information disclosure report audit"),
+    "summary": ("汇总", "Summary"), "file": ("文件", "File"), "doc_type": ("类型", "Type"),
+    "agency": ("机关", "Agency"), "year": ("年度", "Year"), "edition": ("格式版本", "Edition"),
+    "errors": ("错误", "Errors"), "warnings": ("警告", "Warnings"), "undecided": ("无法判断", "Undecided"),
+    "unreadable": ("无法读取", "Unreadable"), "rule": ("规则", "Rule"), "severity": ("严重程度", "Severity"),
+    "status": ("状态", "Status"), "message": ("说明", "Finding"), "evidence": ("原文", "Evidence"),
+    "basis": ("依据", "Basis"), "none": ("无可显示的问题。", "Nothing to show."),
+    "totals": ("{files} 个文件，{documents} 份文档，{unreadable} 个无法读取；审计日期 {as_of}",
+               "{files} files, {documents} documents, {unreadable} unreadable; audit date {as_of}"),
+    "page": ("第 {page} 页", "page {page}"), "untitled": ("(无标题)", "(untitled)"),
+}
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:72em;
+ padding:0 1em;color:#222;line-height:1.5}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}
+th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+td.n{text-align:right}
+tr.unreadable td{background:#fff4e5}
+.fail.error{color:#b00020;font-weight:bold}.fail.warning{color:#a15c00}.review{color:#555}
+q{background:#fffbd6;quotes:"「" "」"}
+.loc{color:#666;font-family:monospace;margin-right:.5em}
+section{border-top:2px solid #ddd;margin-top:1.5em}
+.meta{color:#555}
+.basis{font-size:.9em;color:#444}
+"""
+
+
+def t(key: str, lang: str) -> str:
+    return _T[key][1 if lang == "en" else 0]
+
+
+def _anchor(number: int) -> str:
+    return f"doc-{number}"
+
+
+def _cell(value, numeric: bool = False) -> str:
+    return f'<td class="n">{escape(str(value))}</td>' if numeric else f"<td>{escape(str(value))}</td>"
+
+
+def summary_row(doc, number: int, lang: str) -> str:
+    c = counts(doc.findings)
+    link = f'<td><a href="#{_anchor(number)}">{escape(doc.source)} #{doc.segment}</a></td>'
+    return ("<tr>" + link + _cell(label(DOC_TYPE_LABELS, doc.doc_type, lang)) + _cell(doc.agency or "—")
+            + _cell(doc.year or "—") + _cell(c["failing_by_severity"]["error"], True)
+            + _cell(c["failing_by_severity"]["warning"], True) + _cell(c["by_status"]["indeterminate"], True)
+            + "</tr>")
+
+
+def unreadable_row(result, number: int, lang: str) -> str:
+    link = f'<td><a href="#{_anchor(number)}">{escape(result.path)}</a></td>'
+    return f'<tr class="unreadable">{link}<td colspan="6">{escape(t("unreadable", lang))}</td></tr>'
+
+
+def _evidence(f, lang: str) -> str:
+    items = []
+    for loc in f.locations:
+        page = f" {t('page', lang).format(page=loc.page)}" if loc.page else ""
+        note = f" ({escape(loc.note)})" if loc.note and loc.note != loc.text else ""
+        items.append(f'<li><span class="loc">{loc.line}:{loc.column}{escape(page)}</span>'
+                     f"<q>{escape(loc.text)}</q>{note}</li>")
+    return f"<ul>{''.join(items)}</ul>" if items else ""
+
+
+def finding_row(f, lang: str) -> str:
+    status = f.status.value
+    css = f"fail {f.severity.value}" if status == "fail" else "review"
+    return (f'<tr class="{css}">' + _cell(f.rule) + _cell(label(SEVERITY_LABELS, f.severity, lang))
+            + _cell(label(STATUS_LABELS, f.status, lang))
+            + f"<td>{escape(f.message)}{_evidence(f, lang)}</td>"
+            + f'<td class="basis">{"<br>".join(escape(b) for b in f.basis)}</td></tr>')
+
+
+def document_section(doc, number: int, options) -> str:
+    lang = options.lang
+    title = escape(doc.title or t("untitled", lang))
+    meta = (f"{escape(t('agency', lang))}: {escape(doc.agency or '—')} "
+            f"({escape(label(KIND_LABELS, doc.agency_kind, lang))}) · {escape(t('year', lang))}: {doc.year or '—'}"
+            f" · {escape(t('edition', lang))}: {escape(doc.edition or '—')}")
+    shown = options.select(doc.findings)
+    header = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("rule", "severity", "status", "message", "basis"))
+    body = (f"<table><tr>{header}</tr>{''.join(finding_row(f, lang) for f in shown)}</table>" if shown
+            else f"<p>{escape(t('none', lang))}</p>")
+    return (f'<section id="{_anchor(number)}"><h2>{escape(doc.source)} #{doc.segment} · {title}</h2>'
+            f'<p class="meta">{meta}</p>{body}</section>\n')
+
+
+def unreadable_section(result, number: int, lang: str) -> str:
+    return (f'<section id="{_anchor(number)}"><h2>{escape(result.path)}</h2>'
+            f'<p class="unreadable">{escape(t("unreadable", lang))}: {escape(result.error)}</p></section>\n')
+
+
+def _head(lang: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="generator" content="ogi-auditor {escape(__version__)}">\n'
+            f"<title>{escape(t('title', lang))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            f"<h1>{escape(t('title', lang))}</h1>\n")
+
+
+def _summary_table(rows: list[str], tally: Tally, options) -> str:
+    lang = options.lang
+    header = "".join(f"<th>{escape(t(k, lang))}</th>"
+                     for k in ("file", "doc_type", "agency", "year", "errors", "warnings", "undecided"))
+    totals = t("totals", lang).format(files=tally.files, documents=tally.documents, unreadable=tally.unreadable,
+                                      as_of=options.as_of.isoformat())
+    return (f"<h2>{escape(t('summary', lang))}</h2>\n<p>{escape(totals)}</p>\n"
+            f"<table>\n<tr>{header}</tr>\n" + "\n".join(rows) + "\n</table>\n")
+
+
+def write(results, options, out):
+    lang, rows, tally, number = options.lang, [], Tally(), 0
+    with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as sections:
+        for result in results:
+            tally.add(result)
+            if result.error:
+                number += 1
+                rows.append(unreadable_row(result, number, lang))
+                sections.write(unreadable_section(result, number, lang))
+            for doc in result.documents:
+                number += 1
+                rows.append(summary_row(doc, number, lang))
+                sections.write(document_section(doc, number, options))
+        out.write(_head(lang) + _summary_table(rows, tally, options))
+        sections.seek(0)
+        shutil.copyfileobj(sections, out)
+    out.write("</body>\n</html>\n")
+
+
+def render(results, options) -> str:
+    return render_with(write, results, options)
