@@ -84,13 +84,17 @@ class AgencyYearSummary:
         for doc in result.documents:
             c = counts(doc.findings)
             errors, warnings = c["failing_by_severity"]["error"], c["failing_by_severity"]["warning"]
-            row = self.groups.setdefault((doc.agency or "—", doc.year or 0), [0, 0, 0, 0, 0])
+            row = self.groups.setdefault((doc.agency, doc.year), [0, 0, 0, 0, 0])
             for i, n in enumerate((1, 1 if errors else 0, errors, warnings, c["by_status"]["indeterminate"])):
                 row[i] += n
 
     def rows(self) -> list[tuple]:
-        return [(agency, str(year or "—"), *map(str, numbers))
-                for (agency, year), numbers in sorted(self.groups.items())]
+        def unknown_last(key):
+            agency, year = key
+            return (agency is None, agency or "", year is None, year or 0)
+
+        return [(agency or "—", str(year or "—"), *map(str, self.groups[(agency, year)]))
+                for agency, year in sorted(self.groups, key=unknown_last)]
 
 
 def _rich_table(title: str, header, rows) -> list[str]:

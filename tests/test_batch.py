@@ -1,0 +1,229 @@
+"""Batches: one result per input file in every format, readable or not; order independent of --jobs;
+results streamed; exit codes; no traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from auditor.audit import AuditSettings, FileResult, audit_files, effective_jobs
+from auditor.cli import OutputOptions, app
+from auditor.engine import Context
+from auditor.formatters import csv_out, html_out, json_out, sarif, text
+from auditor.ruleset import load_rules, load_vocabulary
+from tests.snapshots import AS_OF, EXAMPLES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0.json"
+# single-document examples, so that "one result per file" is also one report per file
+GOOD_SOURCES = ["000_2e13bb19681690b4.txt", "001_7cc49b8b1d99bd2e.txt", "002_e4dc1900c1ebf750.txt",
+                "003_42f4cbc021e24956.txt"]
+GOOD, BAD = 50, 3
+runner = CliRunner()
+
+
+def textless_pdf() -> bytes:
+    """A valid one-page PDF that draws a grey box and has no text: what a scanned report looks like
+    to a text extractor."""
+    content = b"0.5 g 50 50 495 742 re f"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _scanned_pdf_bytes() -> bytes:
+    fixture = FIXTURES / "scanned.pdf"
+    return fixture.read_bytes() if fixture.exists() else textless_pdf()
+
+
+@pytest.fixture(scope="module")
+def batch_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("season")
+    for i in range(GOOD):
+        sub = folder / f"agency{i % 5}"  # nested: the batch recurses
+        sub.mkdir(exist_ok=True)
+        shutil.copy(EXAMPLES / GOOD_SOURCES[i % len(GOOD_SOURCES)], sub / f"report_{i:02d}.txt")
+    (folder / "garbage.bin").write_bytes(b"\x00\x01\x02\xff" * 64)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scanned.pdf").write_bytes(_scanned_pdf_bytes())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def settings() -> AuditSettings:
+    return AuditSettings(load_rules(), Context(vocabulary=load_vocabulary(), as_of=AS_OF, lang="zh"))
+
+
+@pytest.fixture(scope="module")
+def options(settings) -> OutputOptions:
+    return OutputOptions(lang="zh", show_pass=False, show_na=False, as_of=AS_OF, rules=settings.rules)
+
+
+@pytest.fixture(scope="module")
+def results(batch_dir, settings) -> list[FileResult]:
+    return list(audit_files(sorted(p for p in batch_dir.rglob("*") if p.is_file()), settings))
+
+
+def _audit_cli(*args):
+    return runner.invoke(app, ["audit", *map(str, args), "--as-of", AS_OF.isoformat()])
+
+
+# ---- one result per input file ----------------------------------------------------------------
+
+def test_every_file_has_exactly_one_result(results):
+    assert len(results) == GOOD + BAD
+    unreadable = {Path(r.path).name: r.error for r in results if r.error}
+    assert set(unreadable) == {"garbage.bin", "empty.txt", "scanned.pdf"}
+    assert "no text layer (scanned PDF?)" in unreadable["scanned.pdf"]
+    assert all(len(r.documents) == 1 for r in results if not r.error)
+
+
+def test_json_lists_every_file(results, options):
+    data = json.loads(json_out.render(results, options))
+    assert len(data["reports"]) + len(data["errors"]) == GOOD + BAD
+    assert data["summary"]["files"] == GOOD + BAD and data["summary"]["unreadable_files"] == BAD
+    assert {Path(e["source"]).name for e in data["errors"]} == {"garbage.bin", "empty.txt", "scanned.pdf"}
+
+
+def test_csv_lists_every_file(results, options):
+    rows = list(csv.reader(io.StringIO(csv_out.render(results, options).removeprefix(csv_out.BOM))))
+    assert len({row[0] for row in rows[1:]}) == GOOD + BAD
+    summary = list(csv.reader(io.StringIO(csv_out.render_summary(results, options).removeprefix(csv_out.BOM))))
+    assert len(summary) - 1 == GOOD + BAD
+
+
+def test_sarif_lists_every_file(results, options):
+    log = json.loads(sarif.render(results, options))
+    run = log["runs"][0]
+    assert len(run["artifacts"]) == GOOD + BAD
+    notifications = run["invocations"][0]["toolExecutionNotifications"]
+    assert len(notifications) == BAD and run["invocations"][0]["executionSuccessful"] is False
+    validator = jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+    assert not list(validator.iter_errors(log))
+
+
+def test_html_lists_every_file(results, options):
+    page = html_out.render(results, options)
+    assert page.count('<section id="doc-') == GOOD + BAD
+    assert page.count('<tr class="unreadable">') == BAD
+
+
+def test_text_lists_every_file(results, options):
+    out = text.render(results, options)
+    for result in results:
+        assert result.path in out
+    assert "按机关和年度汇总" in out and "无法读取: 3" in out
+
+
+# ---- the command line -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
+def test_cli_batch_every_format_exit_2_without_traceback(batch_dir, tmp_path, format):
+    out = tmp_path / f"out.{format}"
+    result = _audit_cli(batch_dir, "--format", format, "--output", out)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.output.count("auditor: ") == BAD  # one stderr line per unreadable file
+    assert out.stat().st_size > 0
+
+
+def test_exit_code_reflects_findings_when_every_file_reads(tmp_path):
+    shutil.copy(EXAMPLES / GOOD_SOURCES[0], tmp_path / "a.txt")  # fails an error-severity rule
+    assert _audit_cli(tmp_path, "--format", "json").exit_code == 1
+    assert _audit_cli(tmp_path, "--format", "json", "--fail-on", "never").exit_code == 0
+
+
+def test_jobs_2_and_jobs_1_give_identical_json(batch_dir, tmp_path):
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    assert _audit_cli(batch_dir, "-f", "json", "-o", one, "--jobs", "1").exit_code == 2
+    assert _audit_cli(batch_dir, "-f", "json", "-o", two, "--jobs", "2").exit_code == 2
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_parallel_results_keep_input_order(batch_dir, settings):
+    paths = sorted(p for p in batch_dir.rglob("*") if p.is_file())[::-1]
+    assert [r.path for r in audit_files(paths, settings, jobs=2)] == [str(p) for p in paths]
+
+
+@pytest.mark.parametrize("bad", [["--jobs", "-1"], ["--format", "xml"]])
+def test_bad_batch_options_are_usage_errors(bad):
+    result = _audit_cli(EXAMPLES / GOOD_SOURCES[0], *bad)
+    assert result.exit_code == 2 and "auditor:" in result.output
+
+
+def test_effective_jobs():
+    assert effective_jobs(4, 2) == 2
+    assert effective_jobs(1, 100) == 1
+    assert effective_jobs(0, 100) >= 1
+    assert effective_jobs(3, 0) == 1
+
+
+# ---- streaming and progress -------------------------------------------------------------------
+
+def test_batch_is_lazy(settings):
+    produced = audit_files([EXAMPLES / GOOD_SOURCES[0], Path("/nonexistent/never-read.txt")], settings)
+    assert isinstance(produced, Iterator)
+    assert next(produced).error is None  # the second file has not been touched yet
+
+
+@pytest.mark.parametrize("module", [json_out, text, sarif, csv_out, html_out])
+def test_formatters_write_as_results_arrive(results, options, module):
+    """Each formatter consumes a one-shot stream and writes before the stream ends."""
+    out = io.StringIO()
+    seen = []
+
+    def stream():
+        for result in results[:5]:
+            seen.append(out.tell())
+            yield result
+
+    module.write(stream(), options, out)
+    assert len(seen) == 5
+    if module is not html_out:  # html keeps documents in a spooled file until the summary is known
+        assert seen[-1] > seen[0]
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(batch_dir):
+    result = _audit_cli(batch_dir, "-f", "json")
+    assert "━" not in result.stderr and "审计" not in result.stderr
+
+
+def test_progress_bar_only_for_a_terminal_batch_without_quiet(monkeypatch):
+    from auditor import progress
+
+    monkeypatch.setattr(progress.sys.stderr, "isatty", lambda: True, raising=False)
+    assert progress._wanted(total=2, enabled=True)
+    assert not progress._wanted(total=2, enabled=False)  # --quiet
+    assert not progress._wanted(total=1, enabled=True)  # a single file needs no bar
+    monkeypatch.setattr(progress.sys.stderr, "isatty", lambda: False, raising=False)
+    assert not progress._wanted(total=2, enabled=True)
+
+
+def test_progress_bar_passes_every_result_through(monkeypatch):
+    from auditor import progress
+
+    monkeypatch.setattr(progress, "_wanted", lambda total, enabled: True)
+    with progress.progress_bar(3, "en") as advance:
+        assert list(advance(iter([1, 2, 3]))) == [1, 2, 3]
+
+
+def test_quiet_is_accepted(batch_dir):
+    assert _audit_cli(batch_dir, "-f", "json", "--quiet").exit_code == 2
