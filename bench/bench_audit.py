@@ -1,0 +1,160 @@
+"""Audit benchmark: per-document time, batch throughput at --jobs 1 and 2, cold start, peak memory.
+
+    .venv/bin/python bench/bench_audit.py [--corpus bench/corpus] [--cold-runs 7] [--sample 600]
+
+Makes the corpus first when it is missing (bench/make_corpus.py). Prints the figures next to the
+targets of issue 5 and writes them to bench/out/audit.json; nothing here asserts a timing.
+
+- per-document median: in one process, rules loaded and parser built beforehand, each sampled file
+  audited and timed, divided by its number of documents;
+- throughput: `auditor audit CORPUS --format json` as a subprocess, wall time including start-up;
+- cold start: `auditor audit one.txt`, median wall time of several runs;
+- peak memory: largest resident set of the audit process tree (getrusage of the children, measured
+  in a fresh wrapper process per run) for a quarter, a half and all of the corpus."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_PER_CORE = 250.0  # documents per second per core
+TARGET_COLD_START = 0.6  # seconds
+
+# Runs a command and prints the largest maxrss (KiB on Linux) among the processes it waited for.
+_MAXRSS_WRAPPER = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                   "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+                   "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+
+
+def auditor_command() -> list[str]:
+    script = Path(sys.executable).with_name("auditor")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "auditor.cli"]
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.rglob("*.txt"))
+
+
+def ensure_corpus(corpus: Path, files: int):
+    if len(corpus_files(corpus)) < files:
+        from bench.make_corpus import make_corpus
+
+        make_corpus(corpus, files, seed=7)
+
+
+def per_document_times(files: list[Path], sample: int) -> tuple[list[float], int]:
+    """Milliseconds per document for an evenly spread sample of files, audited in this process."""
+    from auditor.audit import audit_file
+    from auditor.engine import Context
+    from auditor.ruleset import load_rules, load_vocabulary
+
+    rules, ctx = load_rules(), Context(vocabulary=load_vocabulary())
+    chosen = files[:: max(1, len(files) // sample)][:sample]
+    audit_file(chosen[0], rules, ctx)  # warm-up: parser and patterns built
+    times, documents = [], 0
+    for path in chosen:
+        start = time.perf_counter()
+        result = audit_file(path, rules, ctx)
+        elapsed = (time.perf_counter() - start) * 1000
+        count = max(1, len(result.documents))
+        documents += count
+        times.extend([elapsed / count] * count)
+    return times, documents
+
+
+def run_measured(args: list) -> tuple[float, int]:
+    """(wall seconds, peak RSS in MiB) of one audit subprocess, measured from a fresh wrapper."""
+    command = [sys.executable, "-c", _MAXRSS_WRAPPER, *auditor_command(), "audit", *map(str, args),
+               "--format", "json", "--fail-on", "never", "--quiet"]
+    out = subprocess.run(command, capture_output=True, text=True, env=_env(), check=True).stdout.split()
+    seconds, maxrss_kib, code = float(out[0]), int(out[1]), int(out[2])
+    if code not in (0, 1):
+        raise SystemExit(f"audit exited {code}: {' '.join(map(str, args))}")
+    return seconds, maxrss_kib // 1024
+
+
+def count_documents(corpus: Path) -> int:
+    out = subprocess.run([*auditor_command(), "audit", str(corpus), "--format", "json", "--fail-on", "never",
+                          "--quiet", "--jobs", "0"], capture_output=True, text=True, env=_env()).stdout
+    return json.loads(out)["summary"]["documents"]
+
+
+def cold_start(one: Path, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*auditor_command(), "audit", str(one), "--fail-on", "never"], stdout=subprocess.DEVNULL,
+                       env=_env(), check=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus")
+    parser.add_argument("--files", type=int, default=2000, help="corpus size to generate when missing")
+    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--sample", type=int, default=600, help="files timed one by one in-process")
+    args = parser.parse_args()
+
+    ensure_corpus(args.corpus, args.files)
+    files = corpus_files(args.corpus)
+    parts = sorted(p for p in args.corpus.iterdir() if p.is_dir())
+    documents = count_documents(args.corpus)
+    print(f"corpus: {args.corpus} — {len(files)} files, {documents} documents; {os.cpu_count()} cores")
+
+    times, sampled = per_document_times(files, args.sample)
+    median_ms = statistics.median(times)
+    print(f"per document (in-process, {sampled} documents): median {median_ms:.2f} ms, "
+          f"p90 {statistics.quantiles(times, n=10)[-1]:.2f} ms → {1000 / statistics.mean(times):.0f} documents/s "
+          f"on one core ({verdict(1000 / statistics.mean(times) >= TARGET_PER_CORE)} ≥ {TARGET_PER_CORE:.0f}/s)")
+
+    figures = {"files": len(files), "documents": documents, "per_document_median_ms": round(median_ms, 3),
+               "throughput": {}, "peak_rss_mib": {}}
+    for jobs in (1, 2):
+        seconds, rss = run_measured([args.corpus, "--jobs", jobs])
+        rate = documents / seconds
+        figures["throughput"][jobs] = round(rate, 1)
+        figures["peak_rss_mib"][f"all, jobs {jobs}"] = rss
+        print(f"--jobs {jobs}: {seconds:.2f} s wall for {documents} documents → {rate:.0f} documents/s, "
+              f"{rate / jobs:.0f}/s per core ({verdict(rate / jobs >= TARGET_PER_CORE)}); peak RSS {rss} MiB")
+
+    for share in (4, 2):
+        subset = parts[: max(1, len(parts) // share)]
+        _, rss = run_measured([*subset, "--jobs", 1])
+        figures["peak_rss_mib"][f"1/{share}, jobs 1"] = rss
+        print(f"peak RSS auditing 1/{share} of the corpus ({len(subset)} parts), --jobs 1: {rss} MiB")
+    print(f"peak RSS auditing all of it, --jobs 1: {figures['peak_rss_mib']['all, jobs 1']} MiB "
+          "(flat memory: the three figures stay close)")
+
+    cold = cold_start(ROOT / "reports_examples" / "000_2e13bb19681690b4.txt", args.cold_runs)
+    figures["cold_start_median_s"] = round(statistics.median(cold), 3)
+    print(f"cold start `auditor audit one.txt`: median {statistics.median(cold):.3f} s of {len(cold)} runs "
+          f"({verdict(statistics.median(cold) <= TARGET_COLD_START)} ≤ {TARGET_COLD_START} s)")
+
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "audit.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

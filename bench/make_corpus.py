@@ -1,0 +1,140 @@
+"""Generate a benchmark corpus from reports_examples/: ≥ 2,000 report files with varied years,
+agencies, injected defects, encodings and line endings.
+
+    .venv/bin/python bench/make_corpus.py [--files 2000] [--seed 7] [--out bench/corpus]
+
+Files go into part-00/, part-01/, … (250 each) so that the benchmark can audit growing subsets
+to show memory staying flat. The corpus is git-ignored and fully determined by the seed."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FILES_PER_PART = 250
+MULTI_DOCUMENT_SHARE = 40  # one file in this many is the nine-report example (a file holding many documents)
+CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市", "金华市", "衢州市", "舟山市", "台州市", "丽水市",
+          "福州市", "厦门市", "泉州市", "漳州市", "龙岩市", "济南市", "青岛市", "聊城市", "南宁市", "柳州市", "桂林市"]
+DEPARTMENTS = ["商务局", "财政局", "教育局", "民政局", "司法局", "自然资源局", "生态环境局", "住房和城乡建设局",
+               "交通运输局", "水利局", "农业农村局", "文化和旅游局", "卫生健康委员会", "审计局", "统计局", "人民政府办公室"]
+DEFECTS = ["year_mismatch", "drop_fees", "late_publication", "drop_signature", "truncate"]
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    text: str
+    year: int
+    agency: str | None
+    documents: int
+
+
+def load_templates() -> tuple[list[Template], list[Template]]:
+    """Single-document examples, and multi-document ones; year and agency as the auditor reads them."""
+    from auditor.pipeline import parse_file
+
+    single, multi = [], []
+    for path in sorted((ROOT / "reports_examples").glob("*.txt")):
+        parsed = parse_file(path)
+        first = next((r for r in parsed.reports if r.report_year), parsed.reports[0])
+        template = Template(path.stem, parsed.source.text, first.report_year or 2016, first.agency,
+                            len(parsed.reports))
+        (multi if template.documents > 1 else single).append(template)
+    return single, multi
+
+
+def _chinese_year(year: int) -> str:
+    return "".join(_CN_DIGITS[int(d)] for d in str(year))
+
+
+def shift_years(text: str, year: int, new_year: int) -> str:
+    """Move the report year, its neighbours and their Chinese-numeral spellings together, in one pass
+    so that a replaced year is not replaced again."""
+    delta = new_year - year
+    mapping = {str(y): str(y + delta) for y in (year - 1, year, year + 1)}
+    for y in (year - 1, year, year + 1):
+        for zero in "〇○零":
+            mapping[_chinese_year(y).replace("〇", zero)] = _chinese_year(y + delta).replace("〇", zero)
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
+    return pattern.sub(lambda m: mapping[m.group()], text)
+
+
+def inject(text: str, defect: str, year: int, rng: random.Random) -> str:
+    lines = text.split("\n")
+    if defect == "year_mismatch":  # the body talks about the wrong year
+        hits = [m.start() for m in re.finditer(f"{year}年", text)]
+        if hits:
+            at = hits[-1]
+            return text[:at] + str(year - 1) + text[at + 4:]
+    elif defect == "drop_fees":
+        return "\n".join(line for line in lines if "收费" not in line and "收費" not in line)
+    elif defect == "late_publication":
+        month, day = rng.choice([(5, 15), (6, 30), (9, 1)])
+        return re.sub(r"(发布日期[:：]\s*)\d{4}-\d{2}-\d{2}", rf"\g<1>{year + 1}-{month:02d}-{day:02d}", text, count=1)
+    elif defect == "drop_signature":
+        return "\n".join(lines[:-6])
+    elif defect == "truncate":
+        return "\n".join(lines[: max(10, len(lines) * 3 // 5)])
+    return text
+
+
+def make_document(template: Template, rng: random.Random) -> tuple[str, str]:
+    """(text, label) of one varied copy of a template."""
+    year = rng.randint(2009, 2023)
+    text = shift_years(template.text, template.year, year)
+    agency = rng.choice(CITIES) + rng.choice(DEPARTMENTS)
+    if template.agency and template.agency in text:
+        text = text.replace(template.agency, agency)
+    defects = sorted(rng.sample(DEFECTS, k=rng.choice([0, 0, 1, 1, 2])))
+    for defect in defects:
+        text = inject(text, defect, year, rng)
+    return text, f"{template.name[:3]}_{year}_{'+'.join(defects) or 'clean'}"
+
+
+def encode(text: str, rng: random.Random) -> bytes:
+    if rng.random() < 0.1:
+        text = text.replace("\n", "\r\n")
+    roll = rng.random()
+    if roll < 0.15:
+        return text.encode("gb18030", errors="replace")
+    if roll < 0.20:
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode("utf-8")
+
+
+def make_corpus(out: Path, files: int, seed: int) -> int:
+    single, multi = load_templates()
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    for n in range(files):
+        use_multi = multi and n % MULTI_DOCUMENT_SHARE == MULTI_DOCUMENT_SHARE - 1
+        template = rng.choice(multi if use_multi else single)
+        text, label = make_document(template, rng)
+        part = out / f"part-{n // FILES_PER_PART:02d}"
+        part.mkdir(parents=True, exist_ok=True)
+        (part / f"{n:05d}_{label}.txt").write_bytes(encode(text, rng))
+    return files
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "corpus")
+    args = parser.parse_args()
+    count = make_corpus(args.out, args.files, args.seed)
+    print(f"wrote {count} files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
