@@ -1,6 +1,6 @@
 import re
 
-from auditor.model import Paragraph, Table
+from auditor.model import Paragraph
 from auditor.pipeline import parse_text
 from auditor.split import split_documents
 

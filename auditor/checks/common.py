@@ -81,6 +81,20 @@ def resolve_scope(report: Report, scope: str, vocabulary) -> Scope:
     return Scope(report.slice(section.span), section.span.start)
 
 
+def scope_or_outcome(report: Report, params: dict, vocabulary, if_missing: str):
+    """(scope, labels, None), or (None, labels, outcome) when the scope is not in the document."""
+    from ..findings import Outcome, Status
+
+    name = params.get("scope", "document")
+    scope = resolve_scope(report, name, vocabulary)
+    labels = scope_label(name, vocabulary)
+    if scope.found:
+        return scope, labels, None
+    status = Status(params.get("if_scope_missing", if_missing))
+    return None, labels, Outcome(status, reason=(f"文中未找到{labels[0]}", f"{labels[1]} not found"),
+                                 values={"scope": labels[0], "scope_en": labels[1]})
+
+
 def scope_label(scope: str, vocabulary) -> tuple[str, str]:
     if scope.startswith("section:"):
         term = vocabulary.get(scope.split(":", 1)[1])

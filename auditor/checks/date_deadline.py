@@ -2,7 +2,7 @@
 official Chinese calendar with 调休 make-up workdays), or against another date field."""
 
 from ..dates import parse_deadline
-from ..findings import Evidence, Outcome, Status, failed, indeterminate, passed
+from ..findings import Evidence, Outcome, Status, failed, passed
 from .common import FIELD_LABELS, IF_MISSING_SCHEMA, field_date
 
 KIND = "date_deadline"

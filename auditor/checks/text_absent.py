@@ -1,9 +1,9 @@
 """No pattern may match within the scope, unless its sentence also matches `unless`."""
 
-from ..findings import Evidence, Outcome, Status, failed, passed
+from ..findings import Evidence, failed, passed
 from ..patterns import search
-from .common import (IF_MISSING_SCHEMA, PATTERNS_SCHEMA, SCOPE_SCHEMA, all_matches, compile_all, resolve_scope,
-                     scope_label, sentence_around)
+from .common import (IF_MISSING_SCHEMA, PATTERNS_SCHEMA, SCOPE_SCHEMA, all_matches, compile_all, scope_or_outcome,
+                     sentence_around)
 
 KIND = "text_absent"
 MAX_EVIDENCE = 10
@@ -30,12 +30,9 @@ def _excused(text, m, unless) -> bool:
 
 
 def check(report, rule, ctx):
-    scope_name = rule.params.get("scope", "document")
-    scope = resolve_scope(report, scope_name, ctx.vocabulary)
-    where, where_en = scope_label(scope_name, ctx.vocabulary)
-    if not scope.found:
-        status = rule.params.get("if_scope_missing", "not_applicable")
-        return Outcome(Status(status), reason=(f"文中未找到{where}", f"{where_en} not found"))
+    scope, (where, where_en), missing_scope = scope_or_outcome(report, rule.params, ctx.vocabulary, "not_applicable")
+    if missing_scope:
+        return missing_scope
     unless = rule.params.get("unless", [])
     hits = [m for m in all_matches(rule.params["patterns"], scope) if not _excused(scope.text, m, unless)]
     hits.sort(key=lambda m: m.start())

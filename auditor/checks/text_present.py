@@ -1,7 +1,8 @@
 """Every pattern of `require` must match within the scope (regex `|` gives alternatives)."""
 
-from ..findings import Evidence, Status, Outcome, failed, indeterminate, passed
-from .common import IF_MISSING_SCHEMA, PATTERNS_SCHEMA, SCOPE_SCHEMA, compile_all, resolve_scope, scope_label
+from ..findings import Evidence, failed, passed
+from ..patterns import search
+from .common import IF_MISSING_SCHEMA, PATTERNS_SCHEMA, SCOPE_SCHEMA, compile_all, scope_or_outcome
 
 KIND = "text_present"
 PARAMS_SCHEMA = {
@@ -20,15 +21,9 @@ def prepare(params):
 
 
 def check(report, rule, ctx):
-    scope_name = rule.params.get("scope", "document")
-    scope = resolve_scope(report, scope_name, ctx.vocabulary)
-    where, where_en = scope_label(scope_name, ctx.vocabulary)
-    if not scope.found:
-        status = rule.params.get("if_scope_missing", "indeterminate")
-        return Outcome(Status(status), reason=(f"文中未找到{where}", f"{where_en} not found"),
-                       values={"scope": where, "scope_en": where_en})
-    from ..patterns import search
-
+    scope, (where, where_en), missing_scope = scope_or_outcome(report, rule.params, ctx.vocabulary, "indeterminate")
+    if missing_scope:
+        return missing_scope
     evidence, missing = [], []
     for pattern in rule.params["require"]:
         m = search(pattern, scope.text)
