@@ -22,6 +22,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/make_corpus.py
+	$(BIN)/python bench/bench_audit.py
 
 snapshots: $(STAMP)
 	$(BIN)/python -m tests.snapshots

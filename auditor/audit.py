@@ -98,8 +98,12 @@ _worker_settings: AuditSettings | None = None
 
 
 def _init_worker(settings: AuditSettings):
+    import signal
+
     global _worker_settings
     _worker_settings = settings
+    # Ctrl-C is the parent's to handle (it cancels the batch); workers would only print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _audit_in_worker(path) -> FileResult:

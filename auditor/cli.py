@@ -133,10 +133,11 @@ class BatchOutcome:
 
 
 def _open_output(output: Optional[Path]):
+    """The --output file, opened before any work starts; None stands for stdout."""
     from contextlib import nullcontext
 
     if output is None:
-        return nullcontext(sys.stdout)  # looked up now: a progress bar may have redirected it
+        return nullcontext(None)
     try:
         return open(output, "w", encoding="utf-8", newline="")
     except OSError as err:
@@ -188,10 +189,11 @@ def audit(
                              year, agency_kind)
     files = expand_paths(paths)
     outcome = BatchOutcome(fail_on)
-    results = audit_files(files, settings, jobs)
-    with progress_bar(len(files), lang, enabled=not quiet) as advance:
-        with _open_output(output) as out:
-            _writer(format)(advance(outcome.watch(results)), options, out)
+    with _open_output(output) as out:
+        results = audit_files(files, settings, jobs)
+        with progress_bar(len(files), lang, enabled=not quiet) as advance:
+            # sys.stdout is looked up inside the bar's context, which routes it above the bar
+            _writer(format)(advance(outcome.watch(results)), options, out or sys.stdout)
     for message in outcome.errors:
         typer.echo(f"auditor: {message}", err=True)
     if outcome.exit_code():

@@ -71,7 +71,7 @@ def apply_config(rules: dict[str, Rule], config: Config) -> dict[str, Rule]:
         if rule_id not in rules:
             path, node = config.sources.get(rule_id, (None, None))
             raise RuleFileError(path or "configuration", f"no rule {rule_id!r} to configure",
-                                line=node.start_mark.line + 1 if node is not None else None)
+                                line=line_of(node, []) if node is not None else None)
     out = {}
     for rule_id, rule in rules.items():
         if rule_id in config.disable:

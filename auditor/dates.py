@@ -15,7 +15,6 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
@@ -133,7 +132,9 @@ def _is_possible_month_day(month: int | None, day: int | None) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _calendar(year: int) -> holidays.HolidayBase:
+def _calendar(year: int):
+    import holidays  # slow to import; only working-day arithmetic needs it
+
     return holidays.China(years=year)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .checks import KINDS
@@ -21,6 +21,8 @@ class Context:
     vocabulary: dict
     as_of: date = field(default_factory=date.today)
     lang: str = "zh"
+    # The rule set being run (set by audit_report): table rules localize errors across sibling rules.
+    rules: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _LABELS = {
@@ -132,6 +134,8 @@ def run_rule(rule: Rule, report: Report, ctx: Context) -> Outcome:
 
 def audit_report(parsed: ParsedFile, report: Report, rules: dict[str, Rule], ctx: Context) -> list[Finding]:
     findings = []
+    if ctx.rules is not rules:
+        ctx = replace(ctx, rules=rules)
     for rule in rules.values():
         outcome = run_rule(rule, report, ctx)
         locations = tuple(locate(parsed, e) for e in outcome.evidence)

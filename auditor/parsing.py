@@ -25,7 +25,7 @@ def report_parser() -> Lark:
     from .transform import ReportTransformer
 
     grammar = (resource_dir("grammar") / "report.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=False, maybe_placeholders=False,
+    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=False, maybe_placeholders=False, cache=True,
                 transformer=ReportTransformer())
 
 

@@ -27,7 +27,10 @@ def progress_bar(total: int, lang: str = "zh", enabled: bool = True):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    # Output for the same terminal goes through the bar's console so it lands above the bar; output
+    # to a file or pipe must not: rich would send it to stderr.
+    with Progress(*columns, console=Console(stderr=True), transient=True,
+                  redirect_stdout=sys.stdout.isatty()) as progress:
         task = progress.add_task(_LABEL.get(lang, _LABEL["zh"]), total=total)
 
         def advance(results):

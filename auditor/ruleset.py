@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from . import resource_dir
@@ -44,23 +43,40 @@ class Rule:
 
 # ---- YAML with line numbers -------------------------------------------------------------------
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: rule loading is on the cold path
+
+
+class _LazyNode:
+    """The YAML node tree, composed only when an error needs line numbers."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._node = None
+
+    def get(self):
+        if self._node is None:
+            self._node = yaml.compose(self._text, Loader=_SAFE_LOADER)
+        return self._node
+
+
 def _load_yaml(path: Path):
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RuleFileError(path, f"cannot read rule file ({err})")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise RuleFileError(path, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None)
-    return data, node
+    return data, _LazyNode(text)
 
 
 def line_of(node, pointer_parts) -> int | None:
     """YAML line (1-based) of the value at a JSON pointer path, or of its nearest parent."""
+    if isinstance(node, _LazyNode):
+        node = node.get()
     line = node.start_mark.line + 1 if node is not None else None
     for part in pointer_parts:
         if isinstance(node, yaml.MappingNode):
@@ -81,11 +97,26 @@ def _pointer(parts) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+_VALIDATORS: dict[int, tuple] = {}
+
+
+def _validator(schema: dict):
+    """One validator per schema object (schemas are module constants or cached loads)."""
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        import jsonschema  # slow to import: only needed when a file is not in the validated cache
+
+        entry = _VALIDATORS[id(schema)] = (schema, jsonschema.Draft202012Validator(schema))
+    return entry[1]
+
+
 def _validate(path: Path, data, node, schema: dict, prefix=()):
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if not errors:
         return
+    import jsonschema
+
     err = jsonschema.exceptions.best_match(errors) or errors[0]
     parts = list(prefix) + list(err.absolute_path)
     if err.validator == "additionalProperties":
@@ -102,8 +133,26 @@ def _validate(path: Path, data, node, schema: dict, prefix=()):
 
 # ---- loading ----------------------------------------------------------------------------------
 
-def load_rule(path: Path) -> Rule:
+def load_rule(path: Path, cache=None) -> Rule:
     path = Path(path)
+    content = _read_bytes(path)
+    data = cache.get(content) if cache is not None else None
+    if data is not None and data.get("id") == path.stem:
+        return _build(path, data, node=None)
+    data = _validated_data(path, content)
+    if cache is not None:
+        cache.put(content, data)
+    return _build(path, data, node=None)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise RuleFileError(path, f"cannot read rule file ({err.strerror or err})")
+
+
+def _validated_data(path: Path, content: bytes) -> dict:
     data, node = _load_yaml(path)
     if not isinstance(data, dict):
         raise RuleFileError(path, "a rule file must be a YAML mapping", line=1, pointer="")
@@ -116,13 +165,20 @@ def load_rule(path: Path) -> Rule:
         raise RuleFileError(path, f"unknown check kind {data['kind']!r} (known: {', '.join(sorted(KINDS))})",
                             line=line_of(node, ["kind"]), pointer="/kind")
     _validate(path, data["params"], node, check.PARAMS_SCHEMA, prefix=["params"])
+    for key in ("message", "message_en"):
+        _check_template(path, node, key, data[key])
+    _build(path, data, node)  # prepare() may still reject params (patterns, expressions)
+    return data
+
+
+def _build(path: Path, data: dict, node) -> Rule:
+    check = KINDS[data["kind"]]
     try:
         prepared = check.prepare(data["params"]) if hasattr(check, "prepare") else data["params"]
     except ValueError as err:
         parts = ["params"] + list(getattr(err, "path", ()))
+        node = node or _LazyNode(path.read_text(encoding="utf-8"))
         raise RuleFileError(path, str(err), line=line_of(node, parts), pointer=_pointer(parts))
-    for key in ("message", "message_en"):
-        _check_template(path, node, key, data[key])
     return Rule(
         id=data["id"], name=data["name"], category=data["category"], title=data["title"],
         title_en=data["title_en"], severity=data["severity"], applies_to=data["applies_to"],
@@ -153,11 +209,15 @@ def default_rule_dir() -> Path:
 def load_rules(extra_dirs=(), include_default: bool = True) -> dict[str, Rule]:
     """All rules by id; a later directory's rule replaces an earlier one with the same id."""
     dirs = ([default_rule_dir()] if include_default else []) + [Path(d) for d in extra_dirs]
+    from .rulecache import shared_cache
+
+    cache = shared_cache()
     rules: dict[str, Rule] = {}
     for directory in dirs:
         for path in rule_files(directory):
-            rule = load_rule(path)
+            rule = load_rule(path, cache)
             rules[rule.id] = rule
+    cache.save()
     return dict(sorted(rules.items()))
 
 
@@ -171,6 +231,22 @@ class SectionTerm:
     patterns: tuple[str, ...]
 
 
+def load_validated_yaml(path: Path, schema_name: str):
+    """A data file (vocabulary, table template) validated against auditor/schema/<schema_name>,
+    through the cache of validated files."""
+    from .rulecache import shared_cache
+
+    cache = shared_cache()
+    content = _read_bytes(Path(path))
+    data = cache.get(content)
+    if data is None:
+        data, node = _load_yaml(Path(path))
+        _validate(Path(path), data, node, load_schema(schema_name))
+        cache.put(content, data)
+        cache.save()
+    return data
+
+
 def load_vocabulary(extra_dirs=(), include_default: bool = True) -> dict[str, SectionTerm]:
     dirs = ([default_rule_dir()] if include_default else []) + [Path(d) for d in extra_dirs]
     terms: dict[str, SectionTerm] = {}
@@ -178,8 +254,7 @@ def load_vocabulary(extra_dirs=(), include_default: bool = True) -> dict[str, Se
         path = Path(directory) / "vocabulary" / "sections.yaml"
         if not path.is_file():
             continue
-        data, node = _load_yaml(path)
-        _validate(path, data, node, load_schema("vocabulary.schema.json"))
+        data = load_validated_yaml(path, "vocabulary.schema.json")
         for term_id, term in data["sections"].items():
             terms[term_id] = SectionTerm(term_id, term["label"], term.get("label_en", term["label"]),
                                          tuple(term["patterns"]))

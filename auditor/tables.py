@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import resource_dir
-from .model import Cell, Report, Row, Section, Span, Table
+from .model import Cell, Report, Row, Span, Table
 
 # ---- cell values ------------------------------------------------------------------------------
 
@@ -75,11 +75,6 @@ def parse_value(raw: str) -> Value:
     if number == 0:
         return Value(Kind.ZERO, 0 if frac is None else number, raw)
     return Value(Kind.INTEGER if frac is None else Kind.DECIMAL, number, raw)
-
-
-def is_value_cell(text: str) -> bool:
-    """A number or a not-applicable mark (what stands in the data part of a row)."""
-    return parse_value(text).kind in (Kind.INTEGER, Kind.DECIMAL, Kind.ZERO, Kind.NA)
 
 
 # ---- label normalization ------------------------------------------------------------------------
@@ -155,12 +150,15 @@ class Matcher:
     """Longest-alias prefix matching of normalized labels to targets."""
 
     entries: tuple[tuple[str, tuple], ...]  # (alias, target), longest alias first
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, key: str) -> tuple[tuple, str] | tuple[None, None]:
-        for alias, target in self.entries:
-            if key.startswith(alias):
-                return target, alias
-        return None, None
+        found = self.memo.get(key)
+        if found is None:
+            found = next(((target, alias) for alias, target in self.entries if key.startswith(alias)), (None, None))
+            if len(self.memo) < 50000:
+                self.memo[key] = found
+        return found
 
 
 def _matcher(pairs) -> Matcher:
@@ -195,14 +193,15 @@ class Template:
         return next((b for b in self.blocks if b.key == key), None)
 
     def cell_spec(self, address: Address) -> tuple[Block, RowSpec, Column] | None:
-        block = self.block(address[0])
-        if block is None:
-            return None
-        row, column = block.row(address[1]), block.column(address[2])
-        return (block, row, column) if row and column else None
+        return self.specs.get(address)
+
+    @cached_property
+    def specs(self) -> dict:
+        """Address -> (block, row, column) for every cell of the template."""
+        return {(b.key, r.key, c.key): (b, r, c) for b in self.blocks for r in b.rows for c in b.columns}
 
     def addresses(self) -> list[Address]:
-        return [(b.key, r.key, c.key) for b in self.blocks for r in b.rows for c in b.columns]
+        return list(self.specs)
 
     def cell_label(self, address: Address) -> tuple[str, str]:
         """How messages name a cell: 自然人/予以公开, 行政复议/总计, 第二十条第（一）项/规章/本年制发件数."""
@@ -296,11 +295,9 @@ def template_from_dict(data: dict, path: str = "") -> Template:
 
 def load_template(path: Path) -> Template:
     from .errors import RuleFileError
-    from .ruleset import _load_yaml, _validate
-    from .schema import load_schema
+    from .ruleset import load_validated_yaml
 
-    data, node = _load_yaml(path)
-    _validate(path, data, node, load_schema("template.schema.json"))
+    data = load_validated_yaml(path, "template.schema.json")
     try:
         return template_from_dict(data, str(path))
     except ValueError as err:
@@ -361,18 +358,21 @@ def report_cache(report: Report) -> dict:
 # ---- finding the table in the report ----------------------------------------------------------
 
 
-def _label_hits(table: Table, template: Template) -> int:
-    hits = 0
-    for row in table.rows:
-        for cell in row.cells:
-            key = label_key(cell.text) if not is_value_cell(cell.text) else ""
-            if key and (template.row_matcher.match(key)[0] or template.header_matcher.match(key)[0]):
-                hits += 1
-    return hits
+def _label_hits(keys: list[str], template: Template) -> int:
+    return sum(1 for k in keys if template.row_matcher.match(k)[0] or template.header_matcher.match(k)[0])
 
 
-def _best_table_id(table: Table) -> tuple[str | None, int]:
-    scores = {tid: max(_label_hits(table, t) for t in ts) for tid, ts in templates().items()}
+def _facts(report: Report, tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
+    cache = report_cache(report).setdefault("facts", {})
+    key = tuple(id(t) for t in tables)
+    if key not in cache:
+        cache[key] = tuple(f for t in tables for f in (cache.get((id(t),)) or row_facts((t,))))
+    return cache[key]
+
+
+def _best_table_id(facts: tuple[RowFacts, ...]) -> tuple[str | None, int]:
+    keys = [k for f in facts for k in f.keys if k]
+    scores = {tid: max(_label_hits(keys, t) for t in ts) for tid, ts in templates().items()}
     best = max(scores.values(), default=0)
     winners = [tid for tid, s in scores.items() if s == best]
     return (winners[0] if len(winners) == 1 and best > 0 else None), best
@@ -389,45 +389,49 @@ def _section_tables(report: Report, section_id: str, vocabulary) -> list[Table] 
 
 def locate_tables(report: Report, table_id: str, vocabulary) -> tuple[tuple[Table, ...], str]:
     """The parsed tables holding `table_id`, and where they were found (section | document | '')."""
+    kinds = report_cache(report).setdefault("table_ids", {})
+
+    def best(table):
+        if id(table) not in kinds:
+            kinds[id(table)] = _best_table_id(_facts(report, (table,)))
+        return kinds[id(table)]
+
     in_section = _section_tables(report, templates()[table_id][0].section, vocabulary) or []
-    own = tuple(t for t in in_section if _best_table_id(t)[0] in (table_id, None))
+    own = tuple(t for t in in_section if best(t)[0] in (table_id, None))
     if own:
         return own, "section"
-    elsewhere = tuple(t for t in report.tables if _claims(t, table_id))
+    # outside its section a table is taken only on clear evidence: several of its labels
+    elsewhere = tuple(t for t in report.tables if best(t)[0] == table_id and best(t)[1] >= 3)
     return (elsewhere, "document") if elsewhere else ((), "")
-
-
-def _claims(table: Table, table_id: str) -> bool:
-    """Outside its section, a table is taken only on clear evidence: several of its labels."""
-    best, hits = _best_table_id(table)
-    return best == table_id and hits >= 3
 
 
 # ---- rows: labels and values ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class ParsedRow:
-    """A source row as the alignment saw it."""
+    """A source row as the alignment saw it (one per template tried; align_to sets slot and how)."""
 
     row: Row
     role: str  # data | header | heading | other
     labels: tuple[Cell, ...]
     values: tuple[Cell, ...]  # the cells after the labels, trailing blanks dropped
     raw_values: tuple[Cell, ...]  # the same with trailing blanks
-    weights: dict = field(default_factory=dict, compare=False)  # slot index -> weight (data rows)
+    weights: dict = field(default_factory=dict)  # slot index -> weight (data rows)
     anchor: str = ""  # label | group | bare | unknown_label
     slot: int | None = None
     how: str = ""  # label | group | position | ambiguous | skipped
+    block: str | None = None  # heading rows: the block they open
 
 
-def _split_row(cells: tuple[Cell, ...]) -> tuple[tuple[Cell, ...], tuple[Cell, ...]]:
-    first_value = next((i for i, c in enumerate(cells) if is_value_cell(c.text)), len(cells))
-    text_before = [i for i in range(first_value) if parse_value(cells[i].text).kind == Kind.TEXT]
-    if not text_before:
-        return (), cells
-    last = text_before[-1]
-    return tuple(cells[i] for i in text_before), cells[last + 1:]
+_VALUE_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL, Kind.ZERO, Kind.NA})
+
+
+def _split_row(kinds: list[Kind]) -> tuple[list[int], int]:
+    """(indices of the leading label cells, index where the values start)."""
+    first_value = next((i for i, k in enumerate(kinds) if k in _VALUE_KINDS), len(kinds))
+    text_before = [i for i in range(first_value) if kinds[i] == Kind.TEXT]
+    return text_before, (text_before[-1] + 1 if text_before else 0)
 
 
 def _strip_trailing_blanks(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
@@ -437,29 +441,49 @@ def _strip_trailing_blanks(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
     return cells[:end]
 
 
-def _table_rows(tables: tuple[Table, ...]) -> list[tuple[Cell, ...]]:
-    """Rows' cells; a leading empty cell that every row of a table has (`| a | b |`) is dropped."""
+@dataclass(frozen=True)
+class RowFacts:
+    """What alignment needs from a source row, whatever the template (computed once per row)."""
+
+    row: Row
+    cells: tuple[Cell, ...]
+    label_at: tuple[int, ...]  # indices of the leading label cells
+    start: int  # index where the values start
+    keys: tuple[str, ...]  # label_key of each cell ("" for values and blanks)
+
+
+def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
+    """Rows' facts; a leading empty cell that every row of a table has (`| a | b |`) is dropped."""
     out = []
     for table in tables:
         lead = all(r.cells and not r.cells[0].text for r in table.rows)
-        out.extend((row, row.cells[1:] if lead else row.cells) for row in table.rows)
-    return out
+        for row in table.rows:
+            cells = row.cells[1:] if lead else row.cells
+            kinds = [parse_value(c.text).kind for c in cells]
+            label_at, start = _split_row(kinds)
+            keys = tuple(label_key(c.text) if k == Kind.TEXT else "" for c, k in zip(cells, kinds))
+            out.append(RowFacts(row, cells, tuple(label_at), start, keys))
+    return tuple(out)
 
 
 _WEIGHT = {"label": 4, "group": 2, "bare": 1, "unknown_label": 1}
 
 
-def _classify(row: Row, cells, template: Template, current_block) -> ParsedRow:
-    labels, raw_values = _split_row(cells)
+def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
+    cells, label_at, start = f.cells, f.label_at, f.start
+    matched = [(i, t) for i in label_at[:2] if (t := template.row_matcher.match(f.keys[i])[0])]
+    if matched and matched[-1][0] < label_at[-1] and len(f.keys[matched[-1][0] + 1]) <= 4:
+        start = matched[-1][0] + 1  # a word after a recognised label is a value in words ("若干"), not more label
+    labels = tuple(cells[i] for i in label_at if i < start)
+    raw_values = cells[start:]
     values = _strip_trailing_blanks(raw_values)
-    targets = [template.row_matcher.match(label_key(c.text))[0] for c in labels[:2]]
-    targets = [t for t in targets if t]
+    targets = [t for _, t in matched]
     row_t = next((t for t in reversed(targets) if t[0] == "row"), None)
     group_t = next((t for t in reversed(targets) if t[0] == "group"), None)
     block_t = next((t for t in targets if t[0] == "block"), None)
     if not values and row_t is None:
         role = "heading" if block_t else "header" if labels else "other"
-        return ParsedRow(row, role, labels, values, raw_values)
+        return ParsedRow(f.row, role, labels, values, raw_values, block=block_t[1] if block_t else None)
     slots = template.slots
     block = block_t[1] if block_t else current_block
     in_block = [i for i, s in enumerate(slots) if block is None or s.block == block]
@@ -469,16 +493,15 @@ def _classify(row: Row, cells, template: Template, current_block) -> ParsedRow:
         anchor, allowed = "group", [i for i in in_block if group_t[1] in slots[i].row.groups]
     else:
         anchor, allowed = ("unknown_label" if labels else "bare"), in_block
-    return ParsedRow(row, "data", labels, values, raw_values, {i: _WEIGHT[anchor] for i in allowed}, anchor)
+    return ParsedRow(f.row, "data", labels, values, raw_values, {i: _WEIGHT[anchor] for i in allowed}, anchor)
 
 
-def _parsed_rows(tables, template: Template) -> list[ParsedRow]:
+def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[ParsedRow]:
     out, block = [], None
-    for row, cells in _table_rows(tables):
-        parsed = _classify(row, cells, template, block)
+    for f in facts:
+        parsed = _classify(f, template, block)
         if parsed.role == "heading":
-            block = next((t[1] for t in (template.row_matcher.match(label_key(c.text))[0] for c in parsed.labels)
-                          if t and t[0] == "block"), block)
+            block = parsed.block or block
         elif parsed.role == "data" and parsed.anchor == "label":
             block = template.slots[next(iter(parsed.weights))].block
         out.append(parsed)
@@ -489,28 +512,30 @@ def _parsed_rows(tables, template: Template) -> list[ParsedRow]:
 
 
 def _prefix_scores(weights: list[dict], n: int) -> list[list[int]]:
-    m = len(weights)
-    f = [[0] * (n + 1) for _ in range(m + 1)]
-    for i in range(1, m + 1):
-        w, prev, cur = weights[i - 1], f[i - 1], f[i]
+    f = [[0] * (n + 1)]
+    for w in weights:
+        prev, cur, left = f[-1], [0] * (n + 1), 0
         for j in range(1, n + 1):
-            best = max(prev[j], cur[j - 1])
-            if j - 1 in w:
-                best = max(best, prev[j - 1] + w[j - 1])
-            cur[j] = best
+            best = prev[j] if prev[j] > left else left
+            wt = w.get(j - 1)
+            if wt is not None and prev[j - 1] + wt > best:
+                best = prev[j - 1] + wt
+            cur[j] = left = best
+        f.append(cur)
     return f
 
 
 def _suffix_scores(weights: list[dict], n: int) -> list[list[int]]:
-    m = len(weights)
-    b = [[0] * (n + 1) for _ in range(m + 1)]
-    for i in range(m - 1, -1, -1):
-        w, nxt, cur = weights[i], b[i + 1], b[i]
+    b = [[0] * (n + 1)]
+    for w in reversed(weights):
+        nxt, cur, right = b[0], [0] * (n + 1), 0
         for j in range(n - 1, -1, -1):
-            best = max(nxt[j], cur[j + 1])
-            if j in w:
-                best = max(best, nxt[j + 1] + w[j])
-            cur[j] = best
+            best = nxt[j] if nxt[j] > right else right
+            wt = w.get(j)
+            if wt is not None and nxt[j + 1] + wt > best:
+                best = nxt[j + 1] + wt
+            cur[j] = right = best
+        b.insert(0, cur)
     return b
 
 
@@ -611,14 +636,31 @@ class Alignment:
     tables: tuple[Table, ...]
     where: str  # section | document
     rows: tuple[ParsedRow, ...]
-    cells: dict = field(compare=False)  # Address -> PlacedCell
+    claimed: dict = field(compare=False)  # slot index -> rows that may but need not be in it
     keeps_blanks: bool = False
-    score: tuple = ()
+    score: tuple = ()  # (edition-specific labels, rows placed, -ambiguous rows): picks the layout
     edition_evidence: tuple[Cell, ...] = ()  # label cells only this layout uses
 
+    @cached_property
+    def cells(self) -> dict:
+        """Address -> PlacedCell for every cell of the template (built on first use)."""
+        slots = self.template.slots
+        out = {}
+        for r in self.rows:
+            if r.slot is not None:
+                out.update(_place_cells(slots[r.slot], r, r.how, self.keeps_blanks))
+        for t, slot in enumerate(slots):
+            key = (slot.columns[0][0] or slot.block, slot.row.key, slot.columns[0][1].key)
+            if key not in out:
+                out.update(_unplaced_slot(slot, "ambiguous" if t in self.claimed else "missing", self.claimed.get(t, [])))
+        return out
+
     def cell(self, address: Address) -> PlacedCell:
-        return self.cells.get(address) or PlacedCell(Value(Kind.MISSING), reason=(
-            f"模板中没有单元格 {'.'.join(k for k in address if k)}", f"no cell {'.'.join(k for k in address if k)}"))
+        found = self.cells.get(address)
+        if found is not None:
+            return found
+        name = ".".join(k for k in address if k)
+        return PlacedCell(Value(Kind.MISSING), reason=(f"模板中没有单元格 {name}", f"no cell {name}"))
 
     @property
     def placed_rows(self) -> int:
@@ -629,51 +671,36 @@ class Alignment:
         return sum(1 for r in self.rows if r.role == "data" and r.how == "ambiguous")
 
 
-def _edition_hits(parsed: list[ParsedRow], template: Template) -> list[Cell]:
+def _edition_hits(parsed: list[ParsedRow], facts: tuple[RowFacts, ...], template: Template) -> list[Cell]:
     distinct = distinct_aliases(template)
     hits = []
-    for r in parsed:
+    for r, f in zip(parsed, facts):
         for cell in r.labels:
             key = label_key(cell.text)
-            for matcher in (template.row_matcher, template.header_matcher):
-                _, alias = matcher.match(key)
-                if alias in distinct:
-                    hits.append(cell)
-                    break
+            if template.row_matcher.match(key)[1] in distinct or template.header_matcher.match(key)[1] in distinct:
+                hits.append(cell)
     return hits
 
 
-def align_to(tables: tuple[Table, ...], template: Template, where: str = "section") -> Alignment:
-    parsed = _parsed_rows(tables, template)
+def align_to(tables: tuple[Table, ...], template: Template, where: str = "section", facts=None) -> Alignment:
+    facts = facts if facts is not None else row_facts(tables)
+    parsed = _parsed_rows(facts, template)
     data = [i for i, r in enumerate(parsed) if r.role == "data"]
-    slots = template.slots
-    placements = align_rows([parsed[i].weights for i in data], len(slots))
-    keeps = _keeps_blanks([parsed[i] for i in data])
-    cells, claimed = {}, {}
+    placements = align_rows([parsed[i].weights for i in data], len(template.slots))
+    claimed = {}
     for i, (slot_index, possible) in zip(data, placements):
         r = parsed[i]
         if slot_index is not None:
-            how = {"label": "label", "group": "group"}.get(r.anchor, "position")
-            parsed[i] = _replace(r, slot=slot_index, how=how)
-            cells.update(_place_cells(slots[slot_index], parsed[i], how, keeps))
+            r.slot, r.how = slot_index, {"label": "label", "group": "group"}.get(r.anchor, "position")
         else:
-            parsed[i] = _replace(r, how="ambiguous" if possible else "skipped")
+            r.how = "ambiguous" if possible else "skipped"
             for t in possible:
                 claimed.setdefault(t, []).append(r.row)
-    for t, slot in enumerate(slots):
-        key = (slot.columns[0][0] or slot.block, slot.row.key, slot.columns[0][1].key)
-        if key not in cells:
-            cells.update(_unplaced_slot(slot, "ambiguous" if t in claimed else "missing", claimed.get(t, [])))
-    hits = _edition_hits(parsed, template)
+    hits = _edition_hits(parsed, facts, template)
+    placed = sum(1 for r in parsed if r.slot is not None)
     ambiguous = sum(1 for r in parsed if r.how == "ambiguous")
-    score = (len(hits), sum(1 for r in parsed if r.slot is not None), -ambiguous)
-    return Alignment(template, tables, where, tuple(parsed), cells, keeps, score, tuple(hits))
-
-
-def _replace(r: ParsedRow, **changes) -> ParsedRow:
-    from dataclasses import replace
-
-    return replace(r, **changes)
+    return Alignment(template, tables, where, tuple(parsed), claimed, _keeps_blanks([parsed[i] for i in data]),
+                     (len(hits), placed, -ambiguous), tuple(hits))
 
 
 def choose(alignments: list[Alignment], edition: str | None) -> Alignment:
@@ -698,7 +725,8 @@ def alternatives(report: Report, table_id: str, vocabulary) -> dict[str, Alignme
     key = ("alternatives", table_id)
     if key not in cache:
         tables, where = locate_tables(report, table_id, vocabulary)
-        cache[key] = {t.name: align_to(tables, t, where) for t in templates()[table_id]} if tables else {}
+        facts = _facts(report, tables) if tables else ()
+        cache[key] = {t.name: align_to(tables, t, where, facts) for t in templates()[table_id]} if tables else {}
     return cache[key]
 
 

@@ -227,3 +227,33 @@ def test_progress_bar_passes_every_result_through(monkeypatch):
 
 def test_quiet_is_accepted(batch_dir):
     assert _audit_cli(batch_dir, "-f", "json", "--quiet").exit_code == 2
+
+
+def test_progress_bar_leaves_redirected_stdout_alone(monkeypatch, capsys):
+    """`auditor audit DIR > out.json` with the bar on the terminal: the output must reach the file."""
+    import sys
+
+    from auditor import progress
+
+    monkeypatch.setattr(progress, "_wanted", lambda total, enabled: True)
+    with progress.progress_bar(2, "zh") as advance:
+        for item in advance(iter(["a", "b"])):
+            sys.stdout.write(item)
+    assert capsys.readouterr().out == "ab"
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path):
+    result = _audit_cli(EXAMPLES / GOOD_SOURCES[0], "-f", "json", "-o", tmp_path / "missing" / "out.json")
+    assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_cli_module_imports_no_heavy_dependency():
+    """Cold start: importing the CLI must not pull in the parser, schema validation, OpenCC or rich."""
+    import subprocess
+    import sys
+
+    heavy = ("lark", "jsonschema", "opencc", "rich", "docx", "pdfplumber", "auditor.engine")
+    code = f"import sys, auditor.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip() == "[]"

@@ -35,6 +35,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}
 th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
 td.n{text-align:right}
+table.findings td:nth-child(-n+3){white-space:nowrap}
 tr.unreadable td{background:#fff4e5}
 .fail.error{color:#b00020;font-weight:bold}.fail.warning{color:#a15c00}.review{color:#555}
 q{background:#fffbd6;quotes:"「" "」"}
@@ -98,7 +99,8 @@ def document_section(doc, number: int, options) -> str:
             f" · {escape(t('edition', lang))}: {escape(doc.edition or '—')}")
     shown = options.select(doc.findings)
     header = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("rule", "severity", "status", "message", "basis"))
-    body = (f"<table><tr>{header}</tr>{''.join(finding_row(f, lang) for f in shown)}</table>" if shown
+    rows = "".join(finding_row(f, lang) for f in shown)
+    body = (f'<table class="findings"><tr>{header}</tr>{rows}</table>' if shown
             else f"<p>{escape(t('none', lang))}</p>")
     return (f'<section id="{_anchor(number)}"><h2>{escape(doc.source)} #{doc.segment} · {title}</h2>'
             f'<p class="meta">{meta}</p>{body}</section>\n')

@@ -100,9 +100,9 @@ def result_to_dict(f, doc, artifact: dict, rule_index: int) -> dict:
     return result
 
 
-def _artifact_entry(result, index: int) -> dict:
+def _artifact_entry(result) -> dict:
     formats = sorted({d.format for d in result.documents})
-    return {"location": {"uri": artifact_uri(result.path), "index": index}, "roles": ["analysisTarget"],
+    return {"location": {"uri": artifact_uri(result.path)}, "roles": ["analysisTarget"],
             "properties": {"status": "unreadable" if result.error else "audited",
                            "documents": len(result.documents), **({"format": formats[0]} if formats else {})}}
 
@@ -120,7 +120,7 @@ def write(results, options, out):
     stream = JsonArrayWriter(out, 3)
     for index, result in enumerate(results):
         artifact = {"uri": artifact_uri(result.path), "index": index}
-        artifacts.append(_artifact_entry(result, index))
+        artifacts.append(_artifact_entry(result))
         if result.error:
             notifications.append(_notification(result, artifact))
         for doc in result.documents:

@@ -1,4 +1,5 @@
-"""Human-readable summary for the terminal: per document, then a closing table."""
+"""Human-readable summary for the terminal: per document, then closing tables (one row per document,
+then totals by agency and year)."""
 
 from __future__ import annotations
 

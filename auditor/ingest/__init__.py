@@ -26,7 +26,6 @@ class Source:
 
 def read_source(path: str | Path) -> Source:
     from .sniff import sniff_format
-    from . import text as text_reader
 
     path = Path(path)
     try:
@@ -38,32 +37,20 @@ def read_source(path: str | Path) -> Source:
     if not data.strip():
         raise InputError(path, "empty file")
     fmt = sniff_format(data, path.suffix.lower())
-    reader = _READERS.get(fmt)
-    if reader is None:
-        return text_reader.read(path, data)
-    return reader(path, data)
+    return _reader(path, fmt)(path, data)
 
 
-def _load_readers():
-    from . import text as text_reader
-
-    readers = {"txt": text_reader.read}
-    for name in ("html", "docx", "pdf"):
-        try:
-            module = __import__(f"{__name__}.{name}", fromlist=["read"])
-        except ImportError:
-            continue
-        readers[name] = module.read
-    return readers
+_READER_MODULES = {"txt": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
 
 
-class _LazyReaders(dict):
-    def get(self, key, default=None):
-        if not self:
-            self.update(_load_readers())
-        return super().get(key, default)
+def _reader(path, fmt: str):
+    """Import only the reader this file needs: PDF and DOCX libraries are slow to import."""
+    import importlib
 
+    try:
+        return importlib.import_module(f"{__name__}.{_READER_MODULES[fmt]}").read
+    except ImportError as err:
+        raise InputError(path, f"cannot read {fmt.upper()} files here: {err}")
 
-_READERS = _LazyReaders()
 
 __all__ = ["Source", "read_source", "InputError"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -36,10 +37,12 @@ def decode_bytes(path, data: bytes) -> tuple[str, str]:
     raise InputError(path, "unreadable encoding: neither UTF-8, UTF-16 nor GB18030")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_like_text(text: str) -> bool:
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return controls <= max(2, len(sample) // 200)
+    return len(_CONTROL.findall(sample)) <= max(2, len(sample) // 200)
 
 
 def read(path: Path, data: bytes) -> Source:

@@ -1,0 +1,532 @@
+"""An arithmetic relation over the cells of an aligned statistical table, written in the assertion
+language (grammar/expr.lark), optionally for each row, column, block or cell of the template.
+
+Blank cells are not silently zero: `blank: zero` treats blank and "/", "-", "无" as 0, while
+`blank: indeterminate` (the default) makes any assertion touching them indeterminate. Cells whose
+position is unknown make the assertion indeterminate with the reason. When relations fail, the
+cell (or pair of cells) whose change would satisfy every failing relation of that table (this
+rule's and its sibling table rules') is named in the message and the details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..expr import (Compiled, Env, ExpressionError, Unknown, as_number, cell_name, cell_number, compare,
+                    compile_expression, instance_key, instances, parse_domains, substitute, validate_refs)
+from ..findings import Evidence, Outcome, Status
+from ..tables import Kind, aligned, report_cache
+
+KIND = "table_assertion"
+_GLOBS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+PARAMS_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["assert"],
+    "properties": {
+        "assert": {"type": "string", "minLength": 1},
+        "for_each": {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]},
+        "only": _GLOBS,
+        "except": _GLOBS,
+        "blank": {"enum": ["zero", "indeterminate"]},
+        "localize": {"type": "boolean"},
+    },
+}
+MAX_LISTED = 5  # failures spelled out in a message
+MAX_EVIDENCE = 40
+MAX_DETAILED = 40  # instances listed in full in the details
+
+
+@dataclass(frozen=True)
+class Prepared:
+    expression: Compiled
+    domains: tuple
+    only: tuple[str, ...]
+    skip: tuple[str, ...]
+    blank: str
+    localize: bool
+
+    @property
+    def table(self) -> str:
+        return self.expression.tables[0]
+
+
+class ParamError(ValueError):
+    """A bad parameter; `path` (under params) lets the loader name the line of that key."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(f"params.{key}: {message}")
+        self.path = [key]
+
+
+def prepare(params) -> Prepared:
+    try:
+        expression = compile_expression(params["assert"])
+        domains = parse_domains(params.get("for_each", ()))
+        bound = {v for d in domains for v in d.variables}
+        validate_refs(expression, bound)
+    except ExpressionError as err:
+        raise ParamError("assert", str(err)) from None
+    except ValueError as err:
+        raise ParamError("for_each", str(err)) from None
+    if not expression.refs:
+        raise ParamError("assert", "the expression names no table cell")
+    unused = bound - expression.variables
+    if unused:
+        raise ParamError("for_each", f"binds {', '.join('$' + v for v in sorted(unused))} "
+                                     "but params.assert does not use it")
+    return Prepared(expression, domains, tuple(params.get("only", ())), tuple(params.get("except", ())),
+                    params.get("blank", "indeterminate"), params.get("localize", True))
+
+
+# ---- evaluating a rule's instances ---------------------------------------------------------------
+
+
+class Instance:
+    """One evaluation of a rule's assertion (one row, column, block or cell). A plain slotted
+    class: thousands are made per report."""
+
+    __slots__ = ("rule", "bindings", "status", "left", "right", "reasons", "cells", "template", "_addresses")
+
+    def __init__(self, rule, bindings: dict, status: Status, left=None, right=None, reasons=(), cells=(),
+                 template=None):
+        self.rule = rule
+        self.bindings = bindings
+        self.status = status  # PASS | FAIL | INDETERMINATE
+        self.left, self.right = left, right  # numbers of a top-level comparison
+        self.reasons = reasons
+        self.cells = cells  # (table, address, PlacedCell) the evaluation touched, each once
+        self.template = template  # of the rule's main table, for labels
+        self._addresses = None
+
+    @property
+    def key(self) -> str:
+        return instance_key(self.bindings)
+
+    @property
+    def text(self) -> str:
+        return substitute(self.rule.prepared.expression.source, self.bindings)
+
+    @property
+    def label(self) -> tuple[str, str]:
+        return _label(self.template, self.bindings)
+
+    @property
+    def difference(self):
+        if isinstance(self.left, (int, Decimal)) and isinstance(self.right, (int, Decimal)):
+            return self.left - self.right
+        return None
+
+    @property
+    def addresses(self) -> frozenset:
+        if self._addresses is None:
+            self._addresses = frozenset((t, a) for t, a, _ in self.cells)
+        return self._addresses
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    rule: object
+    tables: dict  # table id -> Alignment
+    instances: tuple[Instance, ...]
+    missing: tuple[str, ...] = ()  # tables not found
+
+
+def _label(template, bindings: dict) -> tuple[str, str]:
+    if not bindings:
+        return "", ""
+    if set(bindings) >= {"row", "col"}:
+        zh, en = template.cell_label((bindings.get("block"), bindings["row"], bindings["col"]))
+        return f"「{zh}」", f"'{en}'"
+    block = template.block(bindings.get("block")) if "block" in bindings else template.blocks[0]
+    if "row" in bindings:
+        row = block.row(bindings["row"]) or next((b.row(bindings["row"]) for b in template.blocks if b.row(bindings["row"])), None)
+        return f"「{row.short}」行", f"row '{row.label_en}'"
+    if "col" in bindings:
+        col = next(b.column(bindings["col"]) for b in template.blocks if b.column(bindings["col"]))
+        return f"「{col.label}」列", f"column '{col.label_en}'"
+    return f"「{block.label}」", f"'{block.label_en}'"
+
+
+def evaluate(compiled: Compiled, env: Env):
+    """(outcome, left, right): outcome is True, False or Unknown."""
+    env.touched = []
+    if compiled.op is None:
+        outcome = compiled.fn(env)
+        if not isinstance(outcome, (bool, Unknown)):
+            raise TypeError(f"the assertion {compiled.source!r} is a value, not a test")
+        return outcome, None, None
+    left = as_number(env, compiled.left(env))
+    right = as_number(env, compiled.right(env))
+    tolerance = as_number(env, compiled.tolerance(env)) if compiled.tolerance else None
+    return compare(compiled.op, left, right, tolerance), left, right
+
+
+def _status(outcome) -> Status:
+    return Status.INDETERMINATE if isinstance(outcome, Unknown) else Status.PASS if outcome else Status.FAIL
+
+
+def _run_instance(rule, p: Prepared, tables: dict, bindings: dict, overrides=None) -> Instance:
+    env = Env(tables, bindings, p.blank, overrides)
+    outcome, left, right = evaluate(p.expression, env)
+    reasons = outcome.reasons if isinstance(outcome, Unknown) else ()
+    cells = {(t, a): (t, a, c) for t, a, c in env.touched}
+    return Instance(rule, bindings, _status(outcome), None if isinstance(left, Unknown) else left,
+                    None if isinstance(right, Unknown) else right, reasons, tuple(cells.values()),
+                    tables[p.table].template)
+
+
+def run_rule(report, rule, ctx) -> RuleRun:
+    """All instances of a table rule on a report (cached: sibling rules reuse it for localization)."""
+    cache = report_cache(report)
+    key = ("rule", rule.id, rule.path)
+    if key not in cache:
+        p: Prepared = rule.prepared
+        tables = {t: aligned(report, t, ctx.vocabulary) for t in p.expression.tables}
+        missing = tuple(t for t, a in tables.items() if a is None)
+        if missing:
+            cache[key] = RuleRun(rule, tables, (), missing)
+        else:
+            runs = tuple(_run_instance(rule, p, tables, b) for b in instances(p.domains, tables, p.only, p.skip))
+            cache[key] = RuleRun(rule, tables, runs)
+    return cache[key]
+
+
+# ---- error localization --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    address: tuple
+    label: tuple[str, str]
+    reported: str  # the reported text ("" when blank)
+    expected: object  # the number that satisfies the failing relations
+    placed: object  # PlacedCell
+
+
+@dataclass(frozen=True)
+class Localization:
+    failing: tuple[Instance, ...]  # every failing relation of the table, all rules
+    explanations: tuple[tuple[Change, ...], ...]  # alternatives, each the fewest changes fixing all
+
+    @property
+    def size(self) -> int:
+        return len(self.explanations[0]) if self.explanations else 0
+
+
+def _sibling_runs(report, table: str, rule, ctx) -> list[RuleRun]:
+    from ..engine import applicability
+
+    rules = dict(ctx.rules) if ctx.rules else {}
+    rules.setdefault(rule.id, rule)
+    runs = []
+    for other in rules.values():
+        if other.kind != KIND or table not in other.prepared.expression.tables or not other.prepared.localize:
+            continue
+        if applicability(other, report, ctx.as_of) is None:
+            runs.append(run_rule(report, other, ctx))
+    return [r for r in runs if not r.missing]
+
+
+def _plausible(value, column_type: str) -> bool:
+    integral = value == int(value)
+    return {"count": integral and value >= 0, "amount": value >= 0, "delta": integral}[column_type]
+
+
+def _normal(value):
+    return int(value) if value == int(value) else value
+
+
+class _Localizer:
+    """Searches single cells, then pairs, whose new values satisfy every failing relation and
+    break none that holds. Relations are re-evaluated with overrides, so any expression works;
+    the value to try comes from the relation's difference and the cell's coefficient in it."""
+
+    def __init__(self, runs: list[RuleRun], table: str):
+        self.table = table
+        self.entries = [(run, inst) for run in runs for inst in run.instances]
+        # only arithmetic relations are localized: a failing test (is_blank, fits_type) has no value to solve for
+        self.failing = [(run, i) for run, i in self.entries if i.status == Status.FAIL and i.difference is not None]
+        self.by_cell: dict = {}  # (table, address) -> indices into entries
+        for n, (_, inst) in enumerate(self.entries):
+            for address in inst.addresses:
+                self.by_cell.setdefault(address, []).append(n)
+
+    def _rerun(self, run: RuleRun, inst: Instance, overrides: dict) -> Instance:
+        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.bindings, overrides)
+
+    def _effect(self, overrides: dict) -> tuple[set, bool]:
+        """(failing relations fixed, whether a relation that held now fails)."""
+        touched = sorted({n for address in overrides for n in self.by_cell.get(address, ())})
+        fixed, broke = set(), False
+        for run, inst in (self.entries[n] for n in touched):
+            after = self._rerun(run, inst, overrides).status
+            if inst.status == Status.FAIL and after == Status.PASS:
+                fixed.add(id(inst))
+            elif inst.status == Status.PASS and after == Status.FAIL:
+                broke = True
+        return fixed, broke
+
+    def _current(self, run: RuleRun, address, placed):
+        return cell_number(Env(run.tables, {}, run.rule.prepared.blank), address[0], address[1], placed)
+
+    def _trial_values(self, address, placed) -> set:
+        """Values of the cell that would zero the difference of some failing comparison."""
+        values = set()
+        for run, inst in self.failing:
+            if address not in inst.addresses or inst.difference is None:
+                continue
+            current = self._current(run, address, placed)
+            if isinstance(current, Unknown):
+                continue
+            bumped = self._rerun(run, inst, {address: current + 1})
+            if bumped.difference is None:
+                continue
+            slope = bumped.difference - inst.difference
+            if slope:
+                values.add(_normal(current - Decimal(inst.difference) / Decimal(slope)))
+        return values
+
+    def candidates(self) -> list[tuple[Change, set, bool]]:
+        out = []
+        cells = {(t, a): p for _, inst in self.failing for t, a, p in inst.cells if t == self.table}
+        for address, placed in sorted(cells.items(), key=lambda kv: _order(kv[1])):
+            column = self.entries[0][0].tables[self.table].template.cell_spec(address[1])[2]
+            for value in sorted(self._trial_values(address, placed)):
+                if not _plausible(value, column.type):
+                    continue
+                fixed, broke = self._effect({address: value})
+                alignment = self.entries[0][0].tables[self.table]
+                change = Change(self.table, address[1], cell_name(self.table, alignment, address[1]),
+                                placed.value.raw, value, placed)
+                out.append((change, fixed, broke))
+        return out
+
+    def explain(self) -> Localization:
+        failing = tuple(i for _, i in self.failing)
+        want = {id(i) for i in failing}
+        options = [(c, f) for c, f, broke in self.candidates() if not broke and f]
+        singles = tuple((c,) for c, f in options if f == want)
+        if singles:
+            return Localization(failing, singles)
+        pairs = []
+        for n, (c1, f1) in enumerate(options):
+            for c2, f2 in options[n + 1:]:
+                if (c1.table, c1.address) == (c2.table, c2.address) or (f1 | f2) != want:
+                    continue
+                overrides = {(c1.table, c1.address): c1.expected, (c2.table, c2.address): c2.expected}
+                fixed, broke = self._effect(overrides)
+                if fixed == want and not broke:
+                    pairs.append((c1, c2))
+        return Localization(failing, tuple(pairs))
+
+
+def _order(placed) -> tuple:
+    span = placed.span
+    return (span.start if span else 1 << 60, span.end if span else 0)
+
+
+def localize(report, table: str, rule, ctx) -> Localization | None:
+    cache = report_cache(report)
+    key = ("localization", table, id(ctx.rules) if ctx.rules else rule.id)
+    if key not in cache:
+        runs = _sibling_runs(report, table, rule, ctx)
+        localizer = _Localizer(runs, table)
+        cache[key] = localizer.explain() if localizer.failing else None
+    return cache[key]
+
+
+# ---- messages ------------------------------------------------------------------------------------
+
+
+def _fmt(number) -> str:
+    if number is None:
+        return "?"
+    if isinstance(number, Decimal):
+        number = _normal(number)
+        return format(number.normalize(), "f") if isinstance(number, Decimal) else str(number)
+    return str(number)
+
+
+def _reported(change: Change) -> tuple[str, str]:
+    if change.placed.value.kind in (Kind.BLANK,):
+        return "空白", "blank"
+    return change.reported, change.reported
+
+
+def _change_text(change: Change) -> tuple[str, str]:
+    rep_zh, rep_en = _reported(change)
+    return (f"{change.label[0]} 应为 {_fmt(change.expected)}（报告为 {rep_zh}）",
+            f"{change.label[1]} should be {_fmt(change.expected)} (reported {rep_en})")
+
+
+def _relation_names(failing) -> tuple[str, str]:
+    zh = "、".join(f"{i.rule.id}{i.label[0] or ''}" for i in failing)
+    en = ", ".join(f"{i.rule.id} {i.label[1]}".strip() for i in failing)
+    return zh, en
+
+
+def localization_text(loc: Localization | None) -> tuple[str, str]:
+    if loc is None:
+        return "", ""
+    n = len(loc.failing)
+    names_zh, names_en = _relation_names(loc.failing)
+    if not loc.explanations:
+        return (f"。没有一个或两个单元格的改动能同时满足全部 {n} 条失败关系（{names_zh}），可能有多处错误",
+                f". No change of one or two cells satisfies all {n} failing relations ({names_en}); "
+                "there may be several errors")
+    texts = [[_change_text(c) for c in option] for option in loc.explanations]
+    if len(texts) == 1:
+        zh = "、".join(t[0] for t in texts[0])
+        en = " and ".join(t[1] for t in texts[0])
+        return (f"。定位：{zh}，可同时满足 {n} 条失败关系（{names_zh}）",
+                f". Localized: {en} satisfies all {n} failing relations ({names_en})")
+    zh = "；或 ".join("、".join(t[0] for t in option) for option in texts)
+    en = "; or ".join(" and ".join(t[1] for t in option) for option in texts)
+    return (f"。定位：以下任一改动均可同时满足 {n} 条失败关系（{names_zh}）：{zh}",
+            f". Localized: any of these satisfies all {n} failing relations ({names_en}): {en}")
+
+
+def _describe(inst: Instance) -> tuple[str, str]:
+    head_zh = inst.label[0] or inst.text
+    head_en = inst.label[1] or inst.text
+    if inst.difference is not None:
+        return (f"{head_zh}：左边 {_fmt(inst.left)}，右边 {_fmt(inst.right)}，相差 {_fmt(inst.difference)}",
+                f"{head_en}: left {_fmt(inst.left)}, right {_fmt(inst.right)}, difference {_fmt(inst.difference)}")
+    return head_zh, head_en
+
+
+def _listing(items: list[Instance]) -> tuple[str, str]:
+    shown = [_describe(i) for i in items[:MAX_LISTED]]
+    more = len(items) - len(shown)
+    zh = "；".join(s[0] for s in shown) + (f"；等共 {len(items)} 处" if more else "")
+    en = "; ".join(s[1] for s in shown) + (f"; {len(items)} in all" if more else "")
+    return zh, en
+
+
+# ---- details (JSON) ------------------------------------------------------------------------------
+
+
+def _json_number(value):
+    if value is None or isinstance(value, int):
+        return value
+    value = _normal(value)
+    return value if isinstance(value, int) else float(value)
+
+
+def _cell_detail(table, address, placed, alignments) -> dict:
+    name = cell_name(table, alignments[table], address)
+    value = placed.value
+    return {"ref": ".".join([table] + [k for k in address if k]), "label": name[0], "label_en": name[1],
+            "text": value.raw, "kind": value.kind.value, "value": _json_number(value.number),
+            "row_placed_by": placed.row_how, "column_placed_by": placed.col_how}
+
+
+def _instance_detail(inst: Instance, alignments, with_cells: bool) -> dict:
+    out = {"key": inst.key, "label": inst.label[0], "expression": inst.text, "status": inst.status.value}
+    if inst.left is not None or inst.right is not None:
+        out.update(left=_json_number(inst.left), right=_json_number(inst.right),
+                   difference=_json_number(inst.difference))
+    if inst.reasons:
+        out["reasons"] = [r[0] for r in inst.reasons]
+    if with_cells:
+        out["cells"] = [_cell_detail(t, a, p, alignments) for t, a, p in inst.cells]
+    return out
+
+
+def _localization_detail(loc: Localization | None) -> dict | None:
+    if loc is None:
+        return None
+    return {
+        "failing": [f"{i.rule.id}:{i.key}" for i in loc.failing],
+        "explained": bool(loc.explanations),
+        "changes": [[{"ref": ".".join([c.table] + [k for k in c.address if k]), "label": c.label[0],
+                      "reported": c.reported, "expected": _json_number(c.expected)} for c in option]
+                    for option in loc.explanations],
+    }
+
+
+def _details(run: RuleRun, table: str, loc=None) -> dict:
+    alignment = run.tables[table]
+    many = len(run.instances) > MAX_DETAILED
+    listed = [i for i in run.instances if not (many and i.status == Status.PASS)]
+    out = {"table": table, "template": alignment.template.name, "where": alignment.where,
+           "checked": len(run.instances),
+           "assertions": [_instance_detail(i, run.tables, i.status == Status.FAIL) for i in listed]}
+    if loc is not None:
+        out["localization"] = _localization_detail(loc)
+    return out
+
+
+# ---- evidence ------------------------------------------------------------------------------------
+
+
+def _evidence(instances, loc: Localization | None, alignments) -> tuple[Evidence, ...]:
+    out, seen = [], set()
+
+    def add(span, note):
+        if span is not None and (span.start, span.end) not in seen:
+            seen.add((span.start, span.end))
+            out.append(Evidence(span, note))
+
+    for option in (loc.explanations if loc and len(loc.explanations) == 1 else ()):
+        for c in option:
+            add(c.placed.span, f"{c.label[0]} 应为 {_fmt(c.expected)}")
+    for inst in instances:
+        for table, address, placed in inst.cells:
+            name = cell_name(table, alignments[table], address)[0]
+            shown = placed.value.raw if placed.value.kind != Kind.BLANK else "空白"
+            add(placed.span, f"{name} = {shown}")
+    return tuple(out[:MAX_EVIDENCE])
+
+
+def _unknown_rows(instances) -> tuple[Evidence, ...]:
+    """The rows whose cells could not be placed (or are blank or not numbers), once each."""
+    out, seen = [], set()
+    for inst in instances:
+        for _, _, placed in inst.cells:
+            if placed.value.is_number or placed.span is None:
+                continue
+            span = placed.row.span if placed.col_how == "collapsed" and placed.row is not None else placed.span
+            if (span.start, span.end) not in seen:
+                seen.add((span.start, span.end))
+                reason = placed.reason[0] if placed.reason else placed.value.kind.value
+                out.append(Evidence(span, reason))
+    return tuple(out[:MAX_EVIDENCE])
+
+
+# ---- the check -----------------------------------------------------------------------------------
+
+
+def check(report, rule, ctx) -> Outcome:
+    p: Prepared = rule.prepared
+    run = run_rule(report, rule, ctx)
+    values = _table_values(p.table)
+    if run.missing:
+        names = [_table_values(t) for t in run.missing]
+        return Outcome(Status.INDETERMINATE, values=values, reason=(
+            f"未找到{'、'.join(n['table'] for n in names)}，无法核对", f"{', '.join(n['table_en'] for n in names)} not found"))
+    failing = [i for i in run.instances if i.status == Status.FAIL]
+    unknown = [i for i in run.instances if i.status == Status.INDETERMINATE]
+    if failing:
+        arithmetic = any(i.difference is not None for i in failing)
+        loc = localize(report, p.table, rule, ctx) if p.localize and arithmetic else None
+        zh, en = _listing(failing)
+        lzh, len_ = localization_text(loc)
+        values.update(count=len(failing), failures=zh, failures_en=en, localization=lzh, localization_en=len_)
+        return Outcome(Status.FAIL, _evidence(failing, loc, run.tables), values, details=_details(run, p.table, loc))
+    if unknown:
+        reasons = list(dict.fromkeys(r for i in unknown for r in i.reasons))[:2]
+        reason = (f"{len(unknown)} 处关系无法判断：" + "；".join(r[0] for r in reasons),
+                  f"{len(unknown)} relation(s) undecidable: " + "; ".join(r[1] for r in reasons))
+        return Outcome(Status.INDETERMINATE, _unknown_rows(unknown), values, reason, _details(run, p.table))
+    if not run.instances:
+        return Outcome(Status.INDETERMINATE, values=values, reason=("没有可核对的单元格", "no cells to check"))
+    return Outcome(Status.PASS, values=values, details={"table": p.table, "checked": len(run.instances),
+                                                        "template": run.tables[p.table].template.name})
+
+
+def _table_values(table: str) -> dict:
+    from ..tables import templates
+
+    t = templates()[table][0]
+    return {"table": t.short, "table_en": t.short_en}

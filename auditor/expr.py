@@ -1,0 +1,597 @@
+"""The assertion language of table rules (grammar/expr.lark).
+
+An expression is parsed once (LALR, cached) and its tree is walked once into small closures; an
+evaluation runs those closures over an `Env` (aligned tables, the `for_each` bindings, the blank
+policy, optional overrides). No `eval`. Values are int/Decimal, bool, `Unknown` (with the reasons
+why the value cannot be known), or `Cells` (what a reference names, before it becomes a number).
+Unknown propagates through arithmetic and comparisons; `and`/`or`/`not` follow three-valued logic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from typing import Callable
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import resource_dir
+from .tables import Alignment, Kind, PlacedCell, Template, expand, templates
+
+
+class ExpressionError(ValueError):
+    """A rule's expression does not parse or names something that does not exist."""
+
+    def __init__(self, message: str, column: int | None = None):
+        self.column = column
+        super().__init__(f"{message} (column {column})" if column else message)
+
+
+@lru_cache(maxsize=1)
+def expr_parser() -> Lark:
+    grammar = (resource_dir("grammar") / "expr.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", maybe_placeholders=True)
+
+
+# ---- values -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reasons: tuple[tuple[str, str], ...]
+
+    def __add__(self, other: "Unknown") -> "Unknown":
+        return Unknown(tuple(dict.fromkeys(self.reasons + other.reasons)))
+
+
+class Cells:
+    """What a reference names: (table, address, placed cell) triples (slotted: one per reference
+    per evaluation)."""
+
+    __slots__ = ("items", "text")
+
+    def __init__(self, items: tuple, text: str):
+        self.items = items
+        self.text = text
+
+
+class Env:
+    """What an evaluation sees: aligned tables by id, the for_each bindings ("col" -> "natural"),
+    the blank policy (zero | indeterminate), overrides ((table, address) -> number, for error
+    localization), and the cells it touched, in reading order."""
+
+    __slots__ = ("tables", "bindings", "blank", "overrides", "touched")
+
+    def __init__(self, tables: dict, bindings: dict | None = None, blank: str = "indeterminate", overrides=None):
+        self.tables = tables
+        self.bindings = bindings or {}
+        self.blank = blank
+        self.overrides = overrides
+        self.touched: list = []
+
+
+def _unknowns(*values) -> Unknown | None:
+    found = [v for v in values if isinstance(v, Unknown)]
+    if not found:
+        return None
+    out = found[0]
+    for u in found[1:]:
+        out = out + u
+    return out
+
+
+def cell_name(table: str, alignment: Alignment, address) -> tuple[str, str]:
+    t = alignment.template
+    zh, en = t.cell_label(address) if t.cell_spec(address) else (".".join(k for k in address if k),) * 2
+    return f"{t.short} {zh}", f"{t.short_en} {en}"
+
+
+def cell_number(env: Env, table: str, address, placed: PlacedCell):
+    """A cell's number under the blank policy, or Unknown with the reason."""
+    if env.overrides and (table, address) in env.overrides:
+        return env.overrides[(table, address)]
+    value = placed.value
+    if value.is_number:
+        return value.number
+    if value.is_empty and env.blank == "zero":
+        return 0
+    if value.is_empty or value.kind == Kind.TEXT:
+        zh, en = cell_name(table, env.tables[table], address)
+        if value.is_empty:
+            return Unknown(((f"{zh} 为空白", f"{en} is blank"),))
+        return Unknown(((f"{zh} 不是数字（「{value.raw}」）", f"{en} is not a number ('{value.raw}')"),))
+    if value.kind == Kind.UNPLACED and env.blank == "zero" and all(c.is_empty or c.number == 0 for c in value.candidates):
+        return 0  # every value the cell may hold is zero: its column does not matter
+    return _row_unknown(env, table, address, placed)
+
+
+def _row_unknown(env: Env, table: str, address, placed: PlacedCell) -> Unknown:
+    """A placement problem belongs to a row: name the row once, not each of its cells."""
+    template = env.tables[table].template
+    spec = template.cell_spec(address)
+    reason = placed.reason or ("无法确定", "cannot be determined")
+    if spec is None:
+        return Unknown(((f"{template.short}: {reason[0]}", f"{template.short_en}: {reason[1]}"),))
+    block, row, _ = spec
+    where = f"{block.label}/" if template.layout == "stacked" else ""
+    where_en = f"{block.label_en}/" if template.layout == "stacked" else ""
+    return Unknown(((f"{template.short}「{where}{row.short}」行: {reason[0]}",
+                     f"{template.short_en} row '{where_en}{row.label_en}': {reason[1]}"),))
+
+
+def as_number(env: Env, value):
+    if isinstance(value, Cells):
+        if len(value.items) != 1:
+            raise TypeError(f"{value.text} names {len(value.items)} cells; use sum(), min() or max()")
+        return cell_number(env, *value.items[0])
+    if isinstance(value, bool):
+        raise TypeError("a comparison is not a number")
+    return value
+
+
+def _numbers(env: Env, args) -> list:
+    out = []
+    for a in args:
+        if isinstance(a, Cells):
+            out.extend(cell_number(env, *item) for item in a.items)
+        else:
+            out.append(as_number(env, a))
+    return out
+
+
+# ---- functions ----------------------------------------------------------------------------------
+
+
+def _fn_sum(env, args):
+    nums = _numbers(env, args)
+    return _unknowns(*nums) or sum(nums)
+
+
+def _fn_min(env, args):
+    nums = _numbers(env, args)
+    return _unknowns(*nums) or min(nums)
+
+
+def _fn_max(env, args):
+    nums = _numbers(env, args)
+    return _unknowns(*nums) or max(nums)
+
+
+def _fn_abs(env, args):
+    n = as_number(env, args[0])
+    return n if isinstance(n, Unknown) else abs(n)
+
+
+def _single_cell(args, name: str):
+    if len(args) != 1 or not isinstance(args[0], Cells) or len(args[0].items) != 1:
+        raise TypeError(f"{name}() takes one cell")
+    return args[0].items[0]
+
+
+def _unplaced_test(placed: PlacedCell, test, env, table, address):
+    """A test over a cell whose column is unknown holds when it holds for every value it may take."""
+    outcomes = {test(v) for v in placed.value.candidates}
+    if len(outcomes) == 1 and None not in outcomes:
+        return outcomes.pop()
+    return _row_unknown(env, table, address, placed)
+
+
+def _fn_is_blank(env, args):
+    table, address, placed = _single_cell(args, "is_blank")
+    if env.overrides and (table, address) in env.overrides:
+        return False
+    kind = placed.value.kind
+    if kind == Kind.UNPLACED:
+        return _unplaced_test(placed, lambda v: v.kind == Kind.BLANK, env, table, address)
+    if kind == Kind.MISSING:
+        return cell_number(env, table, address, placed)  # the Unknown with its reason
+    return kind == Kind.BLANK
+
+
+def _fits(value, column_type: str, blank: str):
+    if value.is_empty:
+        return True if blank == "zero" else None
+    if not value.is_number:
+        return False
+    n = value.number
+    integral = n == int(n)
+    return {"count": integral and n >= 0, "amount": n >= 0, "delta": integral}[column_type]
+
+
+def _fn_fits_type(env, args):
+    """The cell holds what its template column allows (count: integer ≥ 0; amount: ≥ 0; delta: integer)."""
+    table, address, placed = _single_cell(args, "fits_type")
+    column_type = env.tables[table].template.cell_spec(address)[2].type
+    if env.overrides and (table, address) in env.overrides:
+        from .tables import parse_value
+        return bool(_fits(parse_value(str(env.overrides[(table, address)])), column_type, "zero"))
+    if placed.value.kind == Kind.UNPLACED:
+        return _unplaced_test(placed, lambda v: _fits(v, column_type, env.blank), env, table, address)
+    fits = _fits(placed.value, column_type, env.blank)
+    return cell_number(env, table, address, placed) if fits is None or placed.value.kind == Kind.MISSING else fits
+
+
+def _fn_is_number(env, args):
+    table, address, placed = _single_cell(args, "is_number")
+    if placed.value.kind in (Kind.UNPLACED, Kind.MISSING):
+        return _unplaced_test(placed, lambda v: v.is_number, env, table, address) \
+            if placed.value.kind == Kind.UNPLACED else cell_number(env, table, address, placed)
+    return placed.value.is_number
+
+
+FUNCTIONS: dict[str, tuple[Callable, int | None]] = {  # name -> (function, number of arguments or None)
+    "sum": (_fn_sum, None), "min": (_fn_min, None), "max": (_fn_max, None), "abs": (_fn_abs, 1),
+    "is_blank": (_fn_is_blank, 1), "fits_type": (_fn_fits_type, 1), "is_number": (_fn_is_number, 1),
+}
+_AGGREGATES = {"sum", "min", "max"}
+
+
+# ---- comparisons and arithmetic -----------------------------------------------------------------
+
+_COMPARE = {
+    "==": lambda a, b: a == b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "≠": lambda a, b: a != b,
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "≤": lambda a, b: a <= b,
+    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "≥": lambda a, b: a >= b,
+}
+
+
+def _divide(a, b):
+    return Decimal(a) / Decimal(b) if b != 0 else Unknown((("除数为 0", "division by zero"),))
+
+
+_ARITH = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "−": lambda a, b: a - b,
+    "*": lambda a, b: a * b, "×": lambda a, b: a * b, "/": _divide, "÷": _divide,
+}
+
+
+def compare(op: str, left, right, tolerance=None):
+    unknown = _unknowns(left, right, tolerance)
+    if unknown:
+        return unknown
+    if tolerance is not None:
+        close = abs(left - right) <= tolerance
+        return close if op in ("==", "=") else not close
+    return _COMPARE[op](left, right)
+
+
+def _not(value):
+    return value if isinstance(value, Unknown) else not value
+
+
+def _and(values):
+    if any(v is False for v in values):
+        return False
+    return _unknowns(*values) or True
+
+
+def _or(values):
+    if any(v is True for v in values):
+        return True
+    return _unknowns(*values) or False
+
+
+# ---- compiling the tree into closures ------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RefSpec:
+    table: str
+    parts: tuple[str, ...]
+    column: int
+    text: str
+
+    @property
+    def variables(self) -> set[str]:
+        return {p[1:] for p in self.parts if p.startswith("$")}
+
+    @cached_property
+    def is_multi(self) -> bool:
+        return any("*" in p for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    source: str
+    fn: Callable
+    refs: tuple[RefSpec, ...]
+    op: str | None = None  # the top-level comparison, if any: details report both sides
+    left: Callable | None = None
+    right: Callable | None = None
+    tolerance: Callable | None = None
+
+    @cached_property
+    def variables(self) -> set[str]:
+        return set().union(*(r.variables for r in self.refs)) if self.refs else set()
+
+    @cached_property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.table for r in self.refs))
+
+
+def _resolve(ref: RefSpec, env: Env) -> Cells:
+    alignment = env.tables[ref.table]
+    t = alignment.template
+    parts = [env.bindings[p[1:]] if p[0] == "$" else p for p in ref.parts]
+    if not t.has_blocks:
+        parts = [None] + parts
+    if not ref.is_multi:
+        address = tuple(parts)
+        item = (ref.table, address, alignment.cell(address))
+        env.touched.append(item)
+        return Cells((item,), ref.text)
+    items = tuple((ref.table, address, alignment.cell(address)) for address in _glob_addresses(t, tuple(parts)))
+    env.touched.extend(items)
+    return Cells(items, ref.text)
+
+
+@lru_cache(maxsize=4096)
+def _glob_addresses(template: Template, parts: tuple) -> tuple:
+    """Addresses of the template that a (block, row, column) pattern with globs names, in order."""
+    out = []
+    for block in template.blocks:
+        if not _part_matches(block.key, parts[0]):
+            continue
+        for row_key in expand([r.key for r in block.rows], parts[1]):
+            for col_key in expand([c.key for c in block.columns], parts[2]):
+                out.append((block.key, row_key, col_key))
+    return tuple(out)
+
+
+def _part_matches(key, part) -> bool:
+    return key == part or (part is not None and key is not None and bool(expand([key], part)))
+
+
+class _Compiler:
+    def __init__(self, source: str):
+        self.source = source
+        self.refs: list[RefSpec] = []
+
+    def build(self, node):
+        if isinstance(node, Token):
+            raise ExpressionError(f"unexpected {node!s}", node.column)
+        return getattr(self, node.data)(node)
+
+    def number(self, node):
+        text = str(node.children[0])
+        value = Decimal(text) if "." in text else int(text)
+        return lambda env: value
+
+    def ref(self, node):
+        table, *parts = node.children
+        spec = RefSpec(str(table), tuple(str(p) for p in parts), table.column,
+                       ".".join([str(table)] + [str(p) for p in parts]))
+        self.refs.append(spec)
+        return lambda env: _resolve(spec, env)
+
+    def sign(self, node):
+        op, operand = node.children
+        inner = self.build(operand)
+        if op in ("-", "−"):
+            return lambda env: _negate(as_number(env, inner(env)))
+        return lambda env: as_number(env, inner(env))
+
+    def binop(self, node):
+        left, op, right = node.children
+        lf, rf, fn = self.build(left), self.build(right), _ARITH[str(op)]
+
+        def run(env):
+            a, b = as_number(env, lf(env)), as_number(env, rf(env))
+            return _unknowns(a, b) or fn(a, b)
+        return run
+
+    def compare(self, node):
+        left, op, right, *rest = node.children
+        lf, rf = self.build(left), self.build(right)
+        tf = self.build(rest[1]) if rest else None
+        if tf is not None and str(op) not in ("==", "=", "!=", "≠"):
+            raise ExpressionError(f"a tolerance (±) goes only with == or !=, not {op}", op.column)
+        op = str(op)
+        return lambda env: compare(op, as_number(env, lf(env)), as_number(env, rf(env)),
+                                   as_number(env, tf(env)) if tf else None)
+
+    def and_(self, node):
+        parts = [self.build(c) for c in node.children]
+        return lambda env: _and([p(env) for p in parts])
+
+    def or_(self, node):
+        parts = [self.build(c) for c in node.children]
+        return lambda env: _or([p(env) for p in parts])
+
+    def not_(self, node):
+        inner = self.build(node.children[0])
+        return lambda env: _not(inner(env))
+
+    def call(self, node):
+        name, *args = node.children
+        args = [a for a in args if a is not None]
+        if str(name) not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {name}() (known: {', '.join(sorted(FUNCTIONS))})", name.column)
+        fn, arity = FUNCTIONS[str(name)]
+        if arity is not None and len(args) != arity:
+            raise ExpressionError(f"{name}() takes {arity} argument(s), got {len(args)}", name.column)
+        if not args:
+            raise ExpressionError(f"{name}() needs arguments", name.column)
+        before = len(self.refs)
+        built = [self.build(a) for a in args]
+        if str(name) not in _AGGREGATES:
+            for spec in self.refs[before:]:
+                if spec.is_multi:
+                    raise ExpressionError(f"{spec.text} names several cells; only sum(), min(), max() take those",
+                                          spec.column)
+        return lambda env: fn(env, [b(env) for b in built])
+
+
+def _negate(value):
+    return value if isinstance(value, Unknown) else -value
+
+
+def _check_globs(compiler: _Compiler, tree):
+    """A glob reference may only stand as an argument of sum/min/max."""
+    allowed = set()
+    for call in tree.iter_subtrees():
+        if call.data == "call" and str(call.children[0]) in _AGGREGATES:
+            allowed |= {id(c) for c in call.children[1:] if isinstance(c, Tree) and c.data == "ref"}
+    for ref in tree.iter_subtrees():
+        if ref.data == "ref" and id(ref) not in allowed and any("*" in str(p) for p in ref.children[1:]):
+            raise ExpressionError(f"{'.'.join(map(str, ref.children))} names several cells; wrap it in sum()",
+                                  ref.children[0].column)
+
+
+def parse(source: str) -> Tree:
+    try:
+        return expr_parser().parse(source)
+    except UnexpectedEOF:
+        raise ExpressionError("the expression ends too early", len(source) + 1) from None
+    except UnexpectedCharacters as err:
+        raise ExpressionError(f"unexpected character {source[err.pos_in_stream]!r}", err.column) from None
+    except UnexpectedToken as err:
+        if err.token.type == "$END":
+            raise ExpressionError("the expression ends too early", len(source) + 1) from None
+        raise ExpressionError(f"unexpected {str(err.token)!r}", err.column) from None
+    except UnexpectedInput as err:  # pragma: no cover - other lark input errors
+        raise ExpressionError(str(err).splitlines()[0], getattr(err, "column", None)) from None
+
+
+@lru_cache(maxsize=None)
+def compile_expression(source: str) -> Compiled:
+    tree = parse(source)
+    compiler = _Compiler(source)
+    _check_globs(compiler, tree)
+    if tree.data != "compare":
+        return Compiled(source, compiler.build(tree), tuple(compiler.refs))
+    # a top-level comparison keeps its sides apart, so that details can report both values
+    left, op, right, *rest = tree.children
+    lf, rf = compiler.build(left), compiler.build(right)
+    tf = compiler.build(rest[1]) if rest else None
+    op = str(op)
+    if tf is not None and op not in ("==", "=", "!=", "≠"):
+        raise ExpressionError(f"a tolerance (±) goes only with == or !=, not {op}", tree.children[1].column)
+
+    def fn(env):
+        return compare(op, as_number(env, lf(env)), as_number(env, rf(env)), as_number(env, tf(env)) if tf else None)
+    return Compiled(source, fn, tuple(compiler.refs), op, lf, rf, tf)
+
+
+# ---- checking references against the templates --------------------------------------------------
+
+
+def _level_keys(ts: tuple[Template, ...], level: int, has_blocks: bool) -> set[str]:
+    if has_blocks and level == 0:
+        return {b.key for t in ts for b in t.blocks}
+    level = level - 1 if has_blocks else level
+    if level == 0:
+        return {r.key for t in ts for b in t.blocks for r in b.rows}
+    return {c.key for t in ts for b in t.blocks for c in b.columns}
+
+
+def validate_refs(compiled: Compiled, bound: set[str]):
+    """Every reference names a table, the right number of parts, and keys some edition has."""
+    known = templates()
+    for ref in compiled.refs:
+        if ref.table not in known:
+            raise ExpressionError(f"unknown table {ref.table!r} (templates: {', '.join(known)})", ref.column)
+        ts = known[ref.table]
+        has_blocks = ts[0].has_blocks
+        want = 3 if has_blocks else 2
+        shape = "table.block.row.column" if has_blocks else "table.row.column"
+        if len(ref.parts) != want:
+            raise ExpressionError(f"{ref.text}: {ref.table} cells are named {shape}", ref.column)
+        for level, part in enumerate(ref.parts):
+            if part.startswith("$"):
+                if part[1:] not in bound:
+                    raise ExpressionError(f"{ref.text}: {part} is not bound by for_each (bound: "
+                                          f"{', '.join('$' + b for b in sorted(bound)) or 'none'})", ref.column)
+                continue
+            keys = _level_keys(ts, level, has_blocks)
+            if not expand(sorted(keys), part):
+                raise ExpressionError(f"{ref.text}: {part!r} is not a key of {ref.table} "
+                                      f"(known: {', '.join(sorted(keys))})", ref.column)
+
+
+# ---- for_each -----------------------------------------------------------------------------------
+
+_DOMAINS = {"rows": ("row",), "columns": ("col",), "blocks": ("block",), "cells": ("block", "row", "col")}
+_FOR_EACH = re.compile(r"^(t[0-9]+)\.(rows|columns|blocks|cells)$")
+
+
+@dataclass(frozen=True)
+class Domain:
+    table: str
+    kind: str  # rows | columns | blocks | cells
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        names = _DOMAINS[self.kind]
+        if self.kind == "cells" and not templates()[self.table][0].has_blocks:
+            return names[1:]
+        return names
+
+    def values(self, template: Template) -> list[tuple[str, ...]]:
+        if self.kind == "cells":
+            cells = template.addresses()
+            return [a[1:] if not template.has_blocks else a for a in cells]
+        if self.kind == "blocks":
+            return [(b.key,) for b in template.blocks if b.key]
+        keys = [r.key for b in template.blocks for r in b.rows] if self.kind == "rows" else \
+            [c.key for b in template.blocks for c in b.columns]
+        return [(k,) for k in dict.fromkeys(keys)]
+
+
+def parse_domains(spec) -> tuple[Domain, ...]:
+    items = [spec] if isinstance(spec, str) else list(spec)
+    domains = []
+    for item in items:
+        m = _FOR_EACH.match(item.strip())
+        if not m:
+            raise ValueError(f"for_each {item!r}: expected <table>.rows|columns|blocks|cells, e.g. t3.columns")
+        if m.group(1) not in templates():
+            raise ValueError(f"for_each {item!r}: unknown table {m.group(1)!r}")
+        domain = Domain(m.group(1), m.group(2))
+        if domain.kind == "blocks" and not templates()[domain.table][0].has_blocks:
+            raise ValueError(f"for_each {item!r}: {domain.table} has no blocks")
+        domains.append(domain)
+    names = [v for d in domains for v in d.variables]
+    if len(names) != len(set(names)):
+        raise ValueError(f"for_each binds a variable twice: {', '.join('$' + n for n in names)}")
+    return tuple(domains)
+
+
+def instances(domains: tuple[Domain, ...], alignments: dict, only=(), skip=()) -> tuple[dict, ...]:
+    """Every combination of the domains' keys in the aligned tables' layouts, filtered by
+    `only`/`except` globs over the instance key (the bound keys joined by dots). Shared: do not
+    modify the dicts."""
+    layouts = tuple(alignments[d.table].template for d in domains)
+    return _instances(domains, layouts, tuple(only), tuple(skip))
+
+
+@lru_cache(maxsize=1024)
+def _instances(domains, layouts, only, skip) -> tuple[dict, ...]:
+    if not domains:
+        return ({},)
+    per_domain = [[dict(zip(d.variables, v)) for v in d.values(t)] for d, t in zip(domains, layouts)]
+    out = []
+    for combo in itertools.product(*per_domain):
+        bindings = {k: v for part in combo for k, v in part.items()}
+        key = instance_key(bindings)
+        if only and not any(expand([key], p) for p in only):
+            continue
+        if any(expand([key], p) for p in skip):
+            continue
+        out.append(bindings)
+    return tuple(out)
+
+
+def instance_key(bindings: dict) -> str:
+    return ".".join(bindings[v] for v in ("block", "row", "col") if v in bindings)
+
+
+_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def substitute(source: str, bindings: dict) -> str:
+    return _VAR.sub(lambda m: bindings.get(m.group(1), m.group(0)), source)
