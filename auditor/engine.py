@@ -51,24 +51,31 @@ def _date_matches(on: date, spec: str) -> bool:
     return {">=": on >= limit, "<=": on <= limit, ">": on > limit, "<": on < limit}[op]
 
 
+_OUT_OF_SCOPE = {key: Outcome(Status.NOT_APPLICABLE, reason=(f"{zh}不在适用范围", f"{en} out of scope"))
+                 for key, (zh, en) in _LABELS.items()}
+_OTHER_DOC_TYPE = Outcome(Status.NOT_APPLICABLE, reason=("不适用于此类文档", "does not apply to this document type"))
+_OTHER_PERIOD = Outcome(Status.NOT_APPLICABLE, reason=("文档日期不在适用期间", "document date outside the rule's period"))
+_MATCHERS = (("report_year", lambda r: r.report_year, in_range),
+             ("edition", lambda r: r.edition, lambda v, s: v in _as_list(s)),
+             ("agency_kind", lambda r: r.agency_kind, lambda v, s: v in _as_list(s)))
+
+
 def applicability(rule: Rule, report: Report, as_of: date) -> Outcome | None:
     """None when the rule applies; otherwise a not_applicable or indeterminate outcome."""
     sel = rule.applies_to
     if "doc_type" in sel and report.doc_type not in _as_list(sel["doc_type"]):
-        return Outcome(Status.NOT_APPLICABLE, reason=("不适用于此类文档", "does not apply to this document type"))
+        return _OTHER_DOC_TYPE
     unknown = []
-    tests = [("report_year", report.report_year, lambda v, s: in_range(v, s)),
-             ("edition", report.edition, lambda v, s: v in _as_list(s)),
-             ("agency_kind", report.agency_kind, lambda v, s: v in _as_list(s))]
-    for key, value, matches in tests:
+    for key, value_of, matches in _MATCHERS:
         if key not in sel:
             continue
+        value = value_of(report)
         if value is None:
             unknown.append(key)
         elif not matches(value, sel[key]):
-            return Outcome(Status.NOT_APPLICABLE, reason=(f"{_LABELS[key][0]}不在适用范围", f"{_LABELS[key][1]} out of scope"))
+            return _OUT_OF_SCOPE[key]
     if "in_force_on" in sel and not _date_matches(_reference_date(report, as_of), sel["in_force_on"]):
-        return Outcome(Status.NOT_APPLICABLE, reason=("文档日期不在适用期间", "document date outside the rule's period"))
+        return _OTHER_PERIOD
     if unknown:
         zh = "、".join(_LABELS[k][0] for k in unknown)
         en = ", ".join(_LABELS[k][1] for k in unknown)
@@ -87,22 +94,24 @@ def _base_values(report: Report) -> dict:
             "edition": report.edition or "?", "doc_type": report.doc_type}
 
 
+_PREFIXES = {Status.INDETERMINATE: ("无法判断", "Cannot decide"), Status.ERROR: ("规则执行出错", "Rule error"),
+             Status.NOT_APPLICABLE: ("不适用", "Not applicable")}
+
+
 def render_message(rule: Rule, outcome: Outcome, report: Report, lang: str) -> str:
     en = lang == "en"
+    if outcome.status == Status.PASS:
+        return rule.title_en if en else rule.title
+    if outcome.status != Status.FAIL:
+        reason = (outcome.reason or ("", ""))[1 if en else 0]
+        prefix = _PREFIXES[outcome.status][1 if en else 0]
+        return f"{prefix}: {reason}" if reason else prefix
     values = _Defaults(_base_values(report))
     for key, value in outcome.values.items():
         values[key] = value
     if en:  # message_en templates use the *_en variants where a check provides them
         values.update({k[:-3]: v for k, v in outcome.values.items() if k.endswith("_en")})
-    if outcome.status == Status.FAIL:
-        return string.Formatter().vformat(rule.message_en if en else rule.message, (), values)
-    title = rule.title_en if en else rule.title
-    if outcome.status == Status.PASS:
-        return title
-    reason = (outcome.reason or ("", ""))[1 if en else 0]
-    prefix = {Status.INDETERMINATE: ("无法判断", "Cannot decide"), Status.ERROR: ("规则执行出错", "Rule error"),
-              Status.NOT_APPLICABLE: ("不适用", "Not applicable")}[outcome.status][1 if en else 0]
-    return f"{prefix}: {reason}" if reason else prefix
+    return string.Formatter().vformat(rule.message_en if en else rule.message, (), values)
 
 
 def _page_of(parsed: ParsedFile, original_offset: int) -> int | None:

@@ -34,7 +34,7 @@ class ExpressionError(ValueError):
 @lru_cache(maxsize=1)
 def expr_parser() -> Lark:
     grammar = (resource_dir("grammar") / "expr.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", maybe_placeholders=True)
+    return Lark(grammar, parser="lalr", maybe_placeholders=True, cache=True)
 
 
 # ---- values -------------------------------------------------------------------------------------

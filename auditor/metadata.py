@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from .dates import find_dates, find_month_days, find_years, parse_date
-from .model import Closing, DateMention, Paragraph, Report, Span, StatedPeriod, YearMention
+from .model import Closing, DateMention, Paragraph, Report, Span, StatedPeriod
 
 _AGENCY_SUFFIX = r"(?:局|厅|委员会|委|办公室|办公厅|人民政府|政府|办事处|中心|院|署|站|所|处|馆|会|公司|办)"
 _AGENCY_OK = re.compile(r"^[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX + r"$")
@@ -142,17 +142,10 @@ def find_stated_period(report: Report) -> StatedPeriod | None:
     return StatedPeriod(start, end, m.group(0), _doc_span(report, m.start(), m.end()))
 
 
-def mentions(report: Report):
-    years = tuple(YearMention(y, report.text[a:b], _doc_span(report, a, b)) for y, a, b in find_years(report.text))
-    dates = tuple(DateMention(d, report.text[a:b], _doc_span(report, a, b)) for d, a, b in find_dates(report.text))
-    return years, dates
-
-
 def with_metadata(report: Report) -> Report:
     title, title_span = find_title(report)
     year, year_source, year_span = find_report_year(report, title, title_span)
     agency, agency_span = find_agency(report, title, title_span, report.closing)
-    years, dates = mentions(report)
     closing_date = report.closing.date if report.closing and report.closing.date.value else None
     return replace(
         report,
@@ -163,5 +156,4 @@ def with_metadata(report: Report) -> Report:
         publication_date=find_publication_date(report),
         signing_date=closing_date,
         stated_period=find_stated_period(report),
-        years=years, dates=dates,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Union
 
 
@@ -150,9 +151,21 @@ class Report:
     publication_date: DateMention | None = None
     signing_date: DateMention | None = None
     stated_period: StatedPeriod | None = None
-    years: tuple[YearMention, ...] = ()
-    dates: tuple[DateMention, ...] = ()
     text: str = field(default="", compare=False, repr=False)  # normalized, chrome blanked
+
+    @cached_property
+    def years(self) -> tuple[YearMention, ...]:
+        """Every year mention (2016年, 二〇一六年) with its span; computed on first use."""
+        from .dates import find_years
+
+        return tuple(YearMention(y, self.text[a:b], self.slice_span(a, b)) for y, a, b in find_years(self.text))
+
+    @cached_property
+    def dates(self) -> tuple[DateMention, ...]:
+        """Every full date mention with its span; computed on first use."""
+        from .dates import find_dates
+
+        return tuple(DateMention(d, self.text[a:b], self.slice_span(a, b)) for d, a, b in find_dates(self.text))
 
     def slice_span(self, start: int, end: int) -> Span:
         """File span of report.text[start:end]."""

@@ -68,10 +68,12 @@ class LineMap:
 def _inline_cuts(line: str, last: int) -> tuple[list[int], int]:
     """Positions in `line` where a next-in-sequence 一、/二、… heading starts; the last number."""
     cuts = []
-    head = _LINE_H1.match(line)
-    if head and "|" not in line:
-        last = cn_ordinal(head.group(1)) or last
     if "|" in line:
+        return cuts, last
+    head = _LINE_H1.match(line)
+    if head:
+        last = cn_ordinal(head.group(1)) or last
+    if "、" not in line:
         return cuts, last
     for m in _INLINE_H1.finditer(line, head.end() if head else 0):
         value = cn_ordinal(m.group(1))

@@ -33,6 +33,8 @@ def finditer(source: str, text: str, pos: int = 0, endpos: int | None = None):
 
 
 def search(source: str, text: str, pos: int = 0, endpos: int | None = None):
-    for m in finditer(source, text, pos, endpos):
-        return m
-    return None
+    pattern = compile_pattern(source)
+    try:
+        return pattern.search(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")

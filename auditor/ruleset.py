@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from math import inf
 from pathlib import Path
 
 import yaml
@@ -265,14 +267,19 @@ _RANGE = re.compile(r"^\s*(>=|<=|>|<|==)?\s*(\d{4})\s*$")
 _SPAN = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
 
 
-def in_range(value: int, spec) -> bool:
-    """`spec` is 2019, ">=2019", "<=2018", "2019-2020"."""
+@lru_cache(maxsize=None)
+def _bounds(spec) -> tuple[float, float]:
     if isinstance(spec, int):
-        return value == spec
+        return spec, spec
     m = _SPAN.match(spec)
     if m:
-        return int(m.group(1)) <= value <= int(m.group(2))
+        return int(m.group(1)), int(m.group(2))
     op, number = _RANGE.match(spec).groups()
-    number = int(number)
-    return {"<": value < number, "<=": value <= number, ">": value > number, ">=": value >= number,
-            "==": value == number, None: value == number}[op]
+    n = int(number)
+    return {"<": (-inf, n - 1), "<=": (-inf, n), ">": (n + 1, inf), ">=": (n, inf), "==": (n, n), None: (n, n)}[op]
+
+
+def in_range(value: int, spec) -> bool:
+    """`spec` is 2019, ">=2019", "<=2018", "2019-2020"."""
+    low, high = _bounds(spec)
+    return low <= value <= high

@@ -27,7 +27,7 @@ class Segment:
 @dataclass(frozen=True)
 class ChromeRules:
     separators: tuple[re.Pattern, ...]
-    noise: tuple[re.Pattern, ...]
+    noise: re.Pattern  # every noise pattern as one alternation: one pass over the text
     footer_start: tuple[re.Pattern, ...]
     footer_max_chars: int
 
@@ -36,7 +36,11 @@ class ChromeRules:
 def chrome_rules() -> ChromeRules:
     data = yaml.safe_load((resource_dir("grammar") / "chrome.yaml").read_text(encoding="utf-8"))
     compile_all = lambda key: tuple(re.compile(p, re.MULTILINE) for p in data.get(key, []))
-    return ChromeRules(compile_all("separators"), compile_all("noise"), compile_all("footer_start"),
+    # one regex for all noise, whole-line patterns behind a single anchor: one cheap pass
+    lines = "|".join(f"(?:{p})" for p in data.get("lines", [])) or "(?!)"
+    inline = "|".join(f"(?:{p})" for p in data.get("inline", [])) or "(?!)"
+    noise = re.compile(rf"^[ \t]*(?:{lines})[ \t]*$|{inline}", re.MULTILINE)
+    return ChromeRules(compile_all("separators"), noise, compile_all("footer_start"),
                        int(data.get("footer_max_chars", 400)))
 
 
@@ -66,7 +70,7 @@ def mask_chrome(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Blank every chrome match; return the masked text and the separator spans."""
     rules = chrome_rules()
     separators = sorted({m.span() for p in rules.separators for m in p.finditer(text) if m.end() > m.start()})
-    noise = [m.span() for p in rules.noise for m in p.finditer(text) if m.end() > m.start()]
+    noise = [m.span() for m in rules.noise.finditer(text) if m.end() > m.start()]
     return blank_all(text, separators + noise), separators
 
 
@@ -79,7 +83,9 @@ def _mask_footer(masked: str, start: int, end: int) -> str:
     return masked
 
 
-_MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_MIN_MEANINGFUL = 20
+# matches only if a stretch holds at least _MIN_MEANINGFUL letters, digits or CJK characters
+_ENOUGH_CONTENT = re.compile(r"(?:[^\u4e00-\u9fff0-9A-Za-z]*[\u4e00-\u9fff0-9A-Za-z]){%d}" % _MIN_MEANINGFUL)
 _DATE_LINE = re.compile(r"^[ \t]*(?:" + DATE_REGEX_SOURCE + r")[ \t]*$", re.MULTILINE)
 _TITLE_LINE = re.compile(
     r"^[ \t]*[^\n]{0,40}(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?[^\n]{0,30}(?:报告|年报)[ \t]*$", re.MULTILINE)
@@ -133,7 +139,7 @@ def split_documents(text: str) -> tuple[str, list[Segment]]:
         masked = _mask_footer(masked, start, end)
         for a, b in _cut_after_closings(masked, start, end):
             a, b = _trim(masked, a, b)
-            if len(_MEANINGFUL.findall(masked, a, b)) < 20:
+            if not _ENOUGH_CONTENT.match(masked, a, b):
                 masked = blank(masked, a, b)
                 continue
             segments.append(Segment(a, b, classify(masked[a:b])))

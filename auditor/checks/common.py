@@ -49,16 +49,38 @@ class Scope:
         return Span(self.base + start, self.base + end)
 
 
+class _PerReport:
+    """Memo for the report being audited: every rule asks for the same sections."""
+
+    report = None
+    values: dict = {}
+
+    @classmethod
+    def get(cls, report, key, compute):
+        if cls.report is not report:
+            cls.report, cls.values = report, {}
+        if key not in cls.values:
+            cls.values[key] = compute()
+        return cls.values[key]
+
+
+def _sections_by_level(report: Report) -> list[Section]:
+    return sorted((s for top in report.sections for s in top.walk() if isinstance(s, Section)),
+                  key=lambda s: (s.level, s.heading_span.start))
+
+
 def find_section(report: Report, term) -> Section | None:
     """The first section whose heading names the canonical section `term`; level 1 first."""
     if term is None:
         return None
-    by_level = sorted((s for top in report.sections for s in top.walk() if isinstance(s, Section)),
-                      key=lambda s: (s.level, s.heading_span.start))
-    for section in by_level:
-        if any(search(p, section.title) for p in term.patterns):
-            return section
-    return None
+
+    def compute():
+        for section in _PerReport.get(report, "sections", lambda: _sections_by_level(report)):
+            if any(search(p, section.title) for p in term.patterns):
+                return section
+        return None
+
+    return _PerReport.get(report, ("section", term.id, term.patterns), compute)
 
 
 def resolve_scope(report: Report, scope: str, vocabulary) -> Scope:

@@ -65,7 +65,7 @@ def check(report, rule, ctx):
     on, source = reference_date(report, params.get("reference", ["publication_date", "signing_date", "report_written", "as_of"]), ctx.as_of)
     regime = _regime(params, on)
     stated = []
-    for m in _LIMIT.finditer(report.text):
+    for m in _LIMIT.finditer(report.text) if "工作日" in report.text else ():
         subject = _subject_of(report.text, m, params)
         if subject and subject["id"] in (regime or {}).get("limits", {}):
             stated.append((subject, chinese_number(m.group(1)), m))
