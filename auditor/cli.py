@@ -92,11 +92,25 @@ def _writer(format: str):
     return getattr(import_module(f".formatters.{module}", __package__), function)
 
 
-def _load_rules_or_exit(rule_dirs, with_default=True):
+@dataclass(frozen=True)
+class LoadedRules:
+    rules: dict
+    vocabulary: dict
+    fail_on: Optional[str] = None  # from the configuration, when it sets one
+
+
+def _load_rules_or_exit(rule_dirs, with_default=True, config: Optional[Path] = None,
+                        profile: Optional[str] = None) -> LoadedRules:
+    """Shipped rules (unless --only-rules), a configuration's rule folders, then --rules folders;
+    then the configuration's disables and overrides."""
+    from .config import Config, apply_config, load_config, profile as load_profile
     from .ruleset import load_rules, load_vocabulary
 
     try:
-        return load_rules(rule_dirs, with_default), load_vocabulary(rule_dirs, with_default)
+        settings = load_config(config) if config else load_profile(profile) if profile else Config()
+        dirs = list(settings.rule_dirs) + list(rule_dirs)
+        rules = apply_config(load_rules(dirs, with_default), settings)
+        return LoadedRules(rules, load_vocabulary(dirs, with_default), settings.fail_on)
     except AuditorError as err:
         fail(str(err))
 
@@ -164,7 +178,9 @@ def audit(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
     rules: List[Path] = typer.Option([], "--rules", help="extra rule directory (repeatable); same id overrides"),
     only_rules: bool = typer.Option(False, "--only-rules", help="use only the --rules directories"),
-    fail_on: str = typer.Option("error", "--fail-on", help="error | warning | never"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="auditor.yaml: extends, rules, disable, severity, params"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="a shipped profile: default | strict"),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error | warning | never (default: error, or the config's)"),
     lang: str = typer.Option("zh", "--lang", help="zh | en"),
     show_pass: bool = typer.Option(False, "--show-pass", help="also list passing rules"),
     show_na: bool = typer.Option(False, "--show-na", help="also list rules that do not apply"),
@@ -182,10 +198,13 @@ def audit(
     from .engine import Context
     from .progress import progress_bar
 
+    if config and profile:
+        fail("--config and --profile exclude each other (a config can say `extends: strict`)")
+    loaded = _load_rules_or_exit(rules, not only_rules, config, profile)
+    fail_on = fail_on or loaded.fail_on or "error"
     _check_choices(format, fail_on, lang, agency_kind, jobs)
-    loaded_rules, vocabulary = _load_rules_or_exit(rules, not only_rules)
-    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of), loaded_rules)
-    settings = AuditSettings(loaded_rules, Context(vocabulary=vocabulary, as_of=options.as_of, lang=lang),
+    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of), loaded.rules)
+    settings = AuditSettings(loaded.rules, Context(vocabulary=loaded.vocabulary, as_of=options.as_of, lang=lang),
                              year, agency_kind)
     files = expand_paths(paths)
     outcome = BatchOutcome(fail_on)
@@ -204,24 +223,36 @@ rules_app = typer.Typer(no_args_is_help=True, help="List, show, validate and tes
 app.add_typer(rules_app, name="rules")
 
 
+_RULES_OPTION = typer.Option([], "--rules", help="extra rule directory (repeatable)")
+_CONFIG_OPTION = typer.Option(None, "--config", "-c", help="auditor.yaml to apply")
+
+
 @rules_app.command("list")
-def rules_list(rules: List[Path] = typer.Option([], "--rules", help="extra rule directory (repeatable)"),
+def rules_list(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFIG_OPTION,
                lang: str = typer.Option("zh", "--lang")):
     """One line per rule: id, category, severity, title."""
-    loaded, _ = _load_rules_or_exit(rules)
-    for rule in loaded.values():
+    for rule in _load_rules_or_exit(rules, config=config).rules.values():
         title = rule.title_en if lang == "en" else rule.title
         typer.echo(f"{rule.id:<7}{rule.category:<11}{rule.severity:<8}{rule.kind:<18}{title}")
 
 
 @rules_app.command("show")
-def rules_show(rule_id: str, rules: List[Path] = typer.Option([], "--rules")):
+def rules_show(rule_id: str, rules: List[Path] = _RULES_OPTION):
     """Print a rule's YAML file."""
-    loaded, _ = _load_rules_or_exit(rules)
+    loaded = _load_rules_or_exit(rules).rules
     if rule_id not in loaded:
         fail(f"no rule {rule_id!r}")
     typer.echo(f"# {loaded[rule_id].path}")
     typer.echo(Path(loaded[rule_id].path).read_text(encoding="utf-8"), nl=False)
+
+
+@rules_app.command("doc")
+def rules_doc(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFIG_OPTION,
+              lang: str = typer.Option("zh", "--lang")):
+    """A Markdown catalogue of the rules in force: title, severity, scope, legal basis, parameters."""
+    from .ruledoc import render
+
+    typer.echo(render(_load_rules_or_exit(rules, config=config).rules, lang))
 
 
 @rules_app.command("validate")

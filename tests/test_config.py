@@ -69,3 +69,43 @@ def test_config_errors_name_the_file_and_line(tmp_path, text, words, line):
     assert words in message
     if line:
         assert message.startswith(f"{path}:{line}:")
+
+
+def run_cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "auditor.cli", *map(str, args)], capture_output=True, text=True)
+
+
+SEED_002 = "reports_examples/002_e4dc1900c1ebf750.txt"  # only warnings fail on this report
+
+
+def test_strict_profile_fails_the_run_on_warnings():
+    assert run_cli("audit", SEED_002).returncode == 0
+    strict = run_cli("audit", SEED_002, "--profile", "strict")
+    assert strict.returncode == 1 and "[错误]" in strict.stdout
+    assert run_cli("audit", SEED_002, "--profile", "strict", "--fail-on", "never").returncode == 0
+
+
+def test_config_on_the_command_line(tmp_path):
+    path = write(tmp_path, "extends: default\ndisable: [STR05, TL05]\n")
+    proc = run_cli("audit", SEED_002, "--config", path, "--show-na", "--show-pass", "--format", "json")
+    import json
+
+    rules = {f["rule"] for f in json.loads(proc.stdout)["reports"][0]["findings"]}
+    assert proc.returncode == 0 and "STR05" not in rules and "TL05" not in rules and "YR01" in rules
+
+
+def test_bad_config_is_one_line_exit_2(tmp_path):
+    path = write(tmp_path, "severity: {TL05: fatal}\n")
+    proc = run_cli("audit", SEED_002, "--config", path)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and str(path) in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_rules_doc_lists_every_rule_with_its_basis():
+    doc = run_cli("rules", "doc").stdout
+    for rule_id, rule in load_rules().items():
+        assert f"### {rule_id} {rule.title}" in doc and rule.basis[0] in doc
+    assert "### YR01 The report's own statements name the report year" in run_cli("rules", "doc", "--lang", "en").stdout
