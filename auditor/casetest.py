@@ -53,8 +53,11 @@ def _document(case: dict, base: Path):
     return parsed, report
 
 
-def run_case(rule, case: dict, base: Path, vocabulary) -> CaseResult:
-    ctx = Context(vocabulary=vocabulary, as_of=date.fromisoformat(case["as_of"]) if "as_of" in case else DEFAULT_AS_OF)
+def run_case(rule, case: dict, base: Path, vocabulary, rules=None) -> CaseResult:
+    """Run one case; `rules` is the rule set the rule belongs to (table rules localize errors
+    across their siblings)."""
+    as_of = date.fromisoformat(case["as_of"]) if "as_of" in case else DEFAULT_AS_OF
+    ctx = Context(vocabulary=vocabulary, as_of=as_of, rules=rules or {rule.id: rule})
     try:
         parsed, report = _document(case, base)
     except Exception as err:
@@ -76,9 +79,9 @@ def run_directory(directory=None) -> list[CaseResult]:
     directory = Path(directory) if directory else default_rule_dir()
     extra = [] if directory.resolve() == default_rule_dir().resolve() else [directory]
     vocabulary = load_vocabulary(extra)
+    rules = {rule.id: rule for rule in map(load_rule, rule_files(directory))}
     results = []
     for path in rule_files(directory):
-        rule = load_rule(path)
         for case in load_cases_for(path):
-            results.append(run_case(rule, case, path.parent, vocabulary))
+            results.append(run_case(rules[path.stem], case, path.parent, vocabulary, rules))
     return results

@@ -24,9 +24,16 @@ def vocabulary():
     return load_vocabulary()
 
 
+@pytest.fixture(scope="module")
+def shipped_rules():
+    from auditor.ruleset import load_rules
+
+    return load_rules()
+
+
 @pytest.mark.parametrize("path,case", list(_case_params()))
-def test_rule_case(path, case, vocabulary):
-    result = run_case(load_rule(path), case, path.parent, vocabulary)
+def test_rule_case(path, case, vocabulary, shipped_rules):
+    result = run_case(shipped_rules[path.stem], case, path.parent, vocabulary, shipped_rules)
     assert result.ok, result.detail
 
 
