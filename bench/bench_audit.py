@@ -43,6 +43,8 @@ def auditor_command() -> list[str]:
 
 def _env() -> dict:
     env = dict(os.environ)
+    # measure start-up as installed tools run: with bytecode caches (pip compiles them on install)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
