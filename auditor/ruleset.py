@@ -250,10 +250,12 @@ def load_validated_yaml(path: Path, schema_name: str):
 
 
 def load_vocabulary(extra_dirs=(), include_default: bool = True) -> dict[str, SectionTerm]:
-    dirs = ([default_rule_dir()] if include_default else []) + [Path(d) for d in extra_dirs]
+    """Canonical sections: the shipped grammar/sections.yaml, then each rule folder's
+    vocabulary/sections.yaml (adding or replacing terms by id)."""
+    paths = ([resource_dir("grammar") / "sections.yaml"] if include_default else []) + \
+        [Path(d) / "vocabulary" / "sections.yaml" for d in extra_dirs]
     terms: dict[str, SectionTerm] = {}
-    for directory in dirs:
-        path = Path(directory) / "vocabulary" / "sections.yaml"
+    for path in paths:
         if not path.is_file():
             continue
         data = load_validated_yaml(path, "vocabulary.schema.json")

@@ -1,6 +1,6 @@
 """Statistical tables (表二/表三/表四): typed cell values, the official templates, and alignment.
 
-Templates are data (rules/templates/*.yaml, validated by schema/template.schema.json). A parsed
+Templates are data (grammar/templates/*.yaml, validated by schema/template.schema.json). A parsed
 table is placed onto the template of its layout: rows by label where a label is present, by
 position where extraction lost it; columns by position. Every cell records how it was placed,
 and a cell that cannot be placed unambiguously holds an UNPLACED/MISSING value with the reason,
@@ -308,7 +308,7 @@ def load_template(path: Path) -> Template:
 def templates() -> dict[str, tuple[Template, ...]]:
     """Shipped templates by table id (t2, t3, t4), each a tuple over editions."""
     by_table: dict[str, list[Template]] = {}
-    for path in sorted((resource_dir("rules") / "templates").glob("*.yaml")):
+    for path in sorted((resource_dir("grammar") / "templates").glob("*.yaml")):
         t = load_template(path)
         by_table.setdefault(t.table, []).append(t)
     return {k: tuple(v) for k, v in sorted(by_table.items())}

@@ -18,7 +18,7 @@ def check(report, rule, ctx):
     terms = [ctx.vocabulary.get(i) for i in params["sections"]]
     unknown = [i for i, t in zip(params["sections"], terms) if t is None]
     if unknown:
-        raise ValueError(f"unknown section id(s) {unknown} (see rules/vocabulary/sections.yaml)")
+        raise ValueError(f"unknown section id(s) {unknown} (see grammar/sections.yaml)")
     found = [(t, find_section(report, t)) for t in terms]
     if params.get("mode", "presence") == "presence":
         missing = [t for t, s in found if s is None]
