@@ -3,6 +3,8 @@ then totals by agency and year)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, counts, label, render_with
 
 _MARK = {"fail": "✗", "indeterminate": "?", "error": "!", "pass": "✓", "not_applicable": "-"}
@@ -98,25 +100,30 @@ class AgencyYearSummary:
                 for agency, year in sorted(self.groups, key=unknown_last)]
 
 
-def _rich_table(title: str, header, rows) -> list[str]:
-    from rich.console import Console
-    from rich.table import Table
-    import io
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    table = Table(*header, title=title, box=None, show_edge=False, pad_edge=False)
-    for row in rows:
-        table.add_row(*row)
-    buffer = io.StringIO()
-    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(table)
-    return buffer.getvalue().rstrip("\n").splitlines()
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
+
+
+def _table(title: str, header, rows) -> list[str]:
+    """A plain aligned table (rich's renderer costs seconds on a batch of thousands of rows)."""
+    rows = [tuple(map(str, r)) for r in rows]
+    widths = [max(_display_width(c) for c in column) for column in zip(header, *rows)]
+    line = lambda cells: "  ".join(_pad(c, w) for c, w in zip(cells, widths)).rstrip()
+    total = sum(widths) + 2 * (len(widths) - 1)
+    return [_pad(" " * max(0, (total - _display_width(title)) // 2) + title, 0)] + [line(header)] + [line(r) for r in rows]
 
 
 def closing_table(rows, lang) -> list[str]:
-    return _rich_table(t("summary", lang), _T["file_header"][1 if lang == "en" else 0], rows)
+    return _table(t("summary", lang), _T["file_header"][1 if lang == "en" else 0], rows)
 
 
 def agency_year_table(summary: AgencyYearSummary, lang) -> list[str]:
-    lines = _rich_table(t("by_agency_year", lang), _T["group_header"][1 if lang == "en" else 0], summary.rows())
+    lines = _table(t("by_agency_year", lang), _T["group_header"][1 if lang == "en" else 0], summary.rows())
     if summary.unreadable:
         lines.append(f"{t('unreadable', lang)}: {summary.unreadable} {t('files', lang)}")
     return lines
