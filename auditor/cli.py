@@ -143,7 +143,9 @@ class BatchOutcome:
             yield result
 
     def exit_code(self) -> int:
-        return 2 if self.errors else 1 if self.reached else 0
+        """1 when findings reach --fail-on (even if some files were unreadable: the findings are
+        what the run is for); otherwise 2 when a file could not be read; otherwise 0."""
+        return 1 if self.reached else 2 if self.errors else 0
 
 
 def _open_output(output: Optional[Path]):
@@ -192,8 +194,8 @@ def audit(
 ):
     """Audit reports and guides; print findings. Every input file gets one result, readable or not.
 
-    Exit 2 when a file could not be read (the audit is incomplete) or on a usage or rule-file error;
-    otherwise 1 when a finding fails at or above --fail-on; otherwise 0."""
+    Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the
+    audit is incomplete) or on a usage or rule-file error; otherwise 0."""
     from .audit import AuditSettings, audit_files
     from .engine import Context
     from .progress import progress_bar
@@ -207,6 +209,8 @@ def audit(
     settings = AuditSettings(loaded.rules, Context(vocabulary=loaded.vocabulary, as_of=options.as_of, lang=lang),
                              year, agency_kind)
     files = expand_paths(paths)
+    if not files:
+        fail(f"no files to audit in {', '.join(map(str, paths))}")
     outcome = BatchOutcome(fail_on)
     with _open_output(output) as out:
         results = audit_files(files, settings, jobs)
@@ -255,6 +259,18 @@ def rules_doc(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFI
     typer.echo(render(_load_rules_or_exit(rules, config=config).rules, lang))
 
 
+def _rule_files_or_exit(directory: Path) -> list:
+    from .ruleset import rule_files
+
+    try:
+        files = rule_files(directory)
+    except AuditorError as err:
+        fail(str(err))
+    if not files:
+        fail(f"{directory}: no rule files (<ID>.yaml) found")
+    return files
+
+
 @rules_app.command("validate")
 def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)")):
     """Validate every rule file (and its cases file) against the schemas."""
@@ -263,10 +279,7 @@ def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule d
 
     directory = directory or default_rule_dir()
     problems = 0
-    try:
-        files = rule_files(directory)
-    except AuditorError as err:
-        fail(str(err))
+    files = _rule_files_or_exit(directory)
     for path in files:
         try:
             load_rule(path)
@@ -285,6 +298,9 @@ def rules_test(directory: Optional[Path] = typer.Argument(None, help="rule direc
     """Run each rule's <ID>.cases.yaml: every case must give its expected status (and evidence)."""
     from .casetest import run_directory
 
+    from .ruleset import default_rule_dir
+
+    _rule_files_or_exit(directory or default_rule_dir())
     try:
         results = run_directory(directory)
     except AuditorError as err:
@@ -294,7 +310,7 @@ def rules_test(directory: Optional[Path] = typer.Argument(None, help="rule direc
         if verbose or not r.ok:
             typer.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.rule} {r.case}: {r.detail}")
     typer.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed")
-    if failures or not results:
+    if failures:
         raise typer.Exit(1)
 
 

@@ -23,5 +23,5 @@ class RuleFileError(AuditorError):
         self.line = line
         self.pointer = pointer
         where = self.path + (f":{line}" if line else "")
-        at = f" at {pointer}" if pointer is not None else ""
+        at = f" at {pointer or '/'}" if pointer is not None else ""
         super().__init__(f"{where}: {problem}{at}")

@@ -1,8 +1,9 @@
 """A cache of rule files already validated, so that a run whose rules have not changed skips
 YAML parsing and JSON Schema validation (the slowest part of starting up).
 
-Entries are keyed by the SHA-256 of a file's bytes, salted with the tool version and every
-schema a rule is validated against: editing a rule, a schema or the tool invalidates it. The
+Entries are keyed by the SHA-256 of a file's bytes, salted with the tool version, every schema a
+rule is validated against and the check kinds' message fields: editing a rule, a schema or a check
+kind's contract invalidates it. The
 cache is plain JSON under $OGI_AUDITOR_CACHE, else $XDG_CACHE_HOME/ogi-auditor, else
 ~/.cache/ogi-auditor. OGI_AUDITOR_NO_CACHE=1 turns it off; an unwritable directory is ignored."""
 
@@ -37,7 +38,8 @@ def _salt() -> bytes:
 
     parts = [__version__.encode()]
     parts += [p.read_bytes() for p in sorted(HERE.glob("*.schema.json"))]
-    parts += [json.dumps(KINDS[k].PARAMS_SCHEMA, sort_keys=True).encode() for k in sorted(KINDS)]
+    parts += [json.dumps([KINDS[k].PARAMS_SCHEMA, getattr(KINDS[k], "MESSAGE_FIELDS", None)], sort_keys=True).encode()
+              for k in sorted(KINDS)]
     return hashlib.sha256(b"\0".join(parts)).digest()
 
 

@@ -7,6 +7,7 @@ line and the JSON pointer of the problem, before any report is read."""
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import inf
@@ -168,7 +169,7 @@ def _validated_data(path: Path, content: bytes) -> dict:
                             line=line_of(node, ["kind"]), pointer="/kind")
     _validate(path, data["params"], node, check.PARAMS_SCHEMA, prefix=["params"])
     for key in ("message", "message_en"):
-        _check_template(path, node, key, data[key])
+        _check_template(path, node, key, data[key], getattr(check, "MESSAGE_FIELDS", None))
     _build(path, data, node)  # prepare() may still reject params (patterns, expressions)
     return data
 
@@ -189,11 +190,22 @@ def _build(path: Path, data: dict, node) -> Rule:
         help_en=data.get("help_en", ""), tags=tuple(data.get("tags", ())), prepared=prepared)
 
 
-def _check_template(path, node, key, template):
+REPORT_FIELDS = ("year", "agency", "title", "edition", "doc_type")
+
+
+def _check_template(path, node, key, template, check_fields):
+    """A message may only name values that exist: a typo would otherwise reach users as {typo}."""
     try:
-        list(__import__("string").Formatter().parse(template))
+        names = {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
     except ValueError as err:
         raise RuleFileError(path, f"bad message template: {err}", line=line_of(node, [key]), pointer=f"/{key}")
+    if check_fields is None:
+        return
+    allowed = set(REPORT_FIELDS) | set(check_fields) | {f[:-3] for f in check_fields if f.endswith("_en")}
+    unknown = sorted(names - allowed)
+    if unknown:
+        raise RuleFileError(path, f"unknown placeholder {{{unknown[0]}}} (available: {', '.join(sorted(allowed))})",
+                            line=line_of(node, [key]), pointer=f"/{key}")
 
 
 def rule_files(directory: Path) -> list[Path]:

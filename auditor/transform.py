@@ -19,7 +19,8 @@ _HEADING = {
 # A heading's title ends at the first sentence mark or blank; the rest of the line is body.
 _TITLE_END = re.compile(r"[。;:!?]|[ \t]+(?=\S)")
 _MAX_TITLE = 50
-_META_FIELD = re.compile(r"([^\s:]{2,6})[ \t]*:[ \t]*(.*?)(?=[ \t]+[^\s:]{2,6}[ \t]*:|$)")
+# key:value pairs of a header line; keys are Chinese words, so the 04 of 「04:47」 is not a key
+_META_FIELD = re.compile(r"([\u4e00-\u9fff][^\s:]{1,5})[ \t]*:[ \t]*(.*?)(?=[ \t]+[\u4e00-\u9fff][^\s:]{1,5}[ \t]*:|$)")
 
 
 class ReportTransformer(Transformer):

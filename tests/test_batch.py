@@ -135,10 +135,11 @@ def test_text_lists_every_file(results, options):
 # ---- the command line -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
-def test_cli_batch_every_format_exit_2_without_traceback(batch_dir, tmp_path, format):
+def test_cli_batch_every_format_exit_code_without_traceback(batch_dir, tmp_path, format):
     out = tmp_path / f"out.{format}"
     result = _audit_cli(batch_dir, "--format", format, "--output", out)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output  # the good files have error-level findings
+    assert _audit_cli(batch_dir, "--format", format, "--output", out, "--fail-on", "never").exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert result.output.count("auditor: ") == BAD  # one stderr line per unreadable file
@@ -153,8 +154,8 @@ def test_exit_code_reflects_findings_when_every_file_reads(tmp_path):
 
 def test_jobs_2_and_jobs_1_give_identical_json(batch_dir, tmp_path):
     one, two = tmp_path / "one.json", tmp_path / "two.json"
-    assert _audit_cli(batch_dir, "-f", "json", "-o", one, "--jobs", "1").exit_code == 2
-    assert _audit_cli(batch_dir, "-f", "json", "-o", two, "--jobs", "2").exit_code == 2
+    assert _audit_cli(batch_dir, "-f", "json", "-o", one, "--jobs", "1").exit_code == 1
+    assert _audit_cli(batch_dir, "-f", "json", "-o", two, "--jobs", "2").exit_code == 1
     assert one.read_bytes() == two.read_bytes()
 
 
@@ -226,7 +227,7 @@ def test_progress_bar_passes_every_result_through(monkeypatch):
 
 
 def test_quiet_is_accepted(batch_dir):
-    assert _audit_cli(batch_dir, "-f", "json", "--quiet").exit_code == 2
+    assert _audit_cli(batch_dir, "-f", "json", "--quiet").exit_code == 1
 
 
 def test_progress_bar_leaves_redirected_stdout_alone(monkeypatch, capsys):

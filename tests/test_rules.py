@@ -177,3 +177,11 @@ def test_runaway_user_pattern_is_an_error_for_that_rule_only(tmp_path):
     by_rule = {f["rule"]: f for f in doc["findings"]}
     assert by_rule["XX01"]["status"] == "error" and "took longer" in by_rule["XX01"]["message"]
     assert by_rule["STR10"]["status"] == "fail"  # the other rules still ran
+
+
+def test_unknown_message_placeholder_is_a_rule_error(tmp_path):
+    path = write_rule(tmp_path / "typo", GOOD_RULE.replace("message: 未提及政务新媒体", "message: 缺少{nonexistent}"))
+    with pytest.raises(RuleFileError) as err:
+        load_rule(path)
+    assert str(err.value).startswith(f"{path}:12:") and "unknown placeholder {nonexistent}" in str(err.value)
+    assert str(err.value).endswith("at /message")

@@ -1,6 +1,8 @@
 """Check kinds: generic, configured by YAML rules. Registered here, in one place.
 
-A check kind module defines KIND, PARAMS_SCHEMA (JSON Schema of its `params`), optionally
+A check kind module defines KIND, PARAMS_SCHEMA (JSON Schema of its `params`), MESSAGE_FIELDS
+(the {placeholders} its outcomes fill, besides the report's own: year, agency, title, edition,
+doc_type; a `name_en` variant fills `{name}` in message_en), optionally
 `prepare(params)` (load-time validation, e.g. compiling patterns; raise ValueError), and
 `check(report, rule, ctx) -> Outcome`."""
 

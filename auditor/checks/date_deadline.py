@@ -6,6 +6,7 @@ from ..findings import Evidence, Outcome, Status, failed, passed
 from .common import FIELD_LABELS, IF_MISSING_SCHEMA, field_date
 
 KIND = "date_deadline"
+MESSAGE_FIELDS = ("field", "field_en", "date", "limit")  # values a rule message may name
 _FIELD = {"enum": sorted(FIELD_LABELS)}
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["fields"],

@@ -4,6 +4,7 @@ from ..findings import Evidence, failed, indeterminate, passed
 from .common import find_section, meaningful_chars
 
 KIND = "section_nonempty"
+MESSAGE_FIELDS = ("empty", "empty_en")  # values a rule message may name
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["sections"],
     "properties": {

@@ -4,6 +4,7 @@ from ..findings import Evidence, failed, indeterminate, passed
 from .common import find_section
 
 KIND = "sections_present"
+MESSAGE_FIELDS = ("missing", "missing_en", "section", "section_en", "before", "before_en")  # values a rule message may name
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["sections"],
     "properties": {

@@ -10,6 +10,7 @@ from ..patterns import search
 from .common import IF_MISSING_SCHEMA, compile_all, reference_date, sentence_around
 
 KIND = "stated_time_limit"
+MESSAGE_FIELDS = ("subject", "subject_en", "stated", "limit", "regime", "regime_en", "since", "on")  # values a rule message may name
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["subjects", "regimes"],
     "properties": {
@@ -21,6 +22,7 @@ PARAMS_SCHEMA = {
         "regimes": {"type": "array", "minItems": 1, "items": {
             "type": "object", "additionalProperties": False, "required": ["from", "name", "limits"],
             "properties": {"from": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}, "name": {"type": "string"},
+                           "name_en": {"type": "string"},
                            "limits": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}}}},
         "reference": {"type": "array", "minItems": 1,
                       "items": {"enum": ["publication_date", "signing_date", "report_written", "as_of"]}},
@@ -78,6 +80,7 @@ def check(report, rule, ctx):
         subject, number, m = wrong[0]
         return failed([Evidence(report.slice_span(m.start(), m.end()), s["label"]) for s, _, m in wrong], details=details,
                       subject=subject["label"], subject_en=subject["label_en"], stated=number,
-                      limit=regime["limits"][subject["id"]], regime=regime["name"], on=on.isoformat())
+                      limit=regime["limits"][subject["id"]], regime=regime["name"],
+                      regime_en=regime.get("name_en", regime["name"]), since=regime["from"], on=on.isoformat())
     return passed([Evidence(report.slice_span(m.start(), m.end()), s["label"]) for s, _, m in stated],
                   regime=regime["name"], on=on.isoformat())

@@ -18,6 +18,7 @@ from ..findings import Evidence, Outcome, Status
 from ..tables import Kind, aligned, report_cache
 
 KIND = "table_assertion"
+MESSAGE_FIELDS = ("table", "table_en", "count", "failures", "failures_en", "localization", "localization_en")  # values a rule message may name
 _GLOBS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["assert"],

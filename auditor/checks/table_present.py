@@ -7,6 +7,7 @@ from ..findings import Evidence, Outcome, Status, failed, indeterminate, passed
 from ..tables import aligned, alternatives, templates
 
 KIND = "table_present"
+MESSAGE_FIELDS = ("table", "table_en", "section", "section_en", "found", "expected", "labels")  # values a rule message may name
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["table"],
     "properties": {

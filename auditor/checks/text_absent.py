@@ -6,6 +6,7 @@ from .common import (IF_MISSING_SCHEMA, PATTERNS_SCHEMA, SCOPE_SCHEMA, all_match
                      sentence_around)
 
 KIND = "text_absent"
+MESSAGE_FIELDS = ("found", "count", "scope", "scope_en")  # values a rule message may name
 MAX_EVIDENCE = 10
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["patterns"],

@@ -5,6 +5,7 @@ from ..patterns import search
 from .common import IF_MISSING_SCHEMA, PATTERNS_SCHEMA, SCOPE_SCHEMA, compile_all, scope_or_outcome
 
 KIND = "text_present"
+MESSAGE_FIELDS = ("scope", "scope_en", "missing")  # values a rule message may name
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["require"],
     "properties": {

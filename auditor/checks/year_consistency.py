@@ -10,6 +10,7 @@ from ..patterns import compile_pattern, finditer
 from .common import IF_MISSING_SCHEMA, ParamError, compile_all
 
 KIND = "year_consistency"
+MESSAGE_FIELDS = ("found", "stated")  # values a rule message may name
 PARAMS_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["source"],
     "properties": {

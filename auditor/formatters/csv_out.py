@@ -76,7 +76,9 @@ def finding_rows(result, options):
 def summary_rows(result, options):
     lang = options.lang
     if result.error:
-        yield _unreadable_cells(result) + ["", "", _status("unreadable", lang)] + [""] * 10 + [result.error]
+        counts_and_failing = len(STATUS_LABELS) + len(SEVERITY_LABELS) + 1
+        yield (_unreadable_cells(result) + ["", "", _status("unreadable", lang)] + [""] * counts_and_failing
+               + [result.error])
         return
     for doc in result.documents:
         c = counts(doc.findings)

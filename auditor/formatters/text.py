@@ -34,7 +34,7 @@ def _counts_line(doc, lang) -> str:
 
 def _finding_lines(f, lang) -> list[str]:
     head = f"  {_MARK[f.status.value]} {f.rule} [{label(SEVERITY_LABELS, f.severity, lang)}] "
-    if f.status.value != "fail":
+    if f.status.value == "pass":  # other statuses name themselves at the start of the message
         head += f"[{label(STATUS_LABELS, f.status, lang)}] "
     lines = [head + f.message]
     for loc in f.locations[:5]:
