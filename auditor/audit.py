@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from .engine import Context, audit_report
-from .errors import AuditorError
+from .errors import InputError
 from .findings import Finding
 from .metadata import edition_for
 from .model import Report
@@ -79,12 +79,15 @@ def document_result(parsed: ParsedFile, report: Report, findings) -> DocumentRes
 def audit_file(path, rules, ctx: Context, year: int | None = None, agency_kind: str | None = None) -> FileResult:
     try:
         parsed = parse_file(path)
-    except AuditorError as err:
-        return FileResult(str(path), error=str(err))
+    except InputError as err:
+        return FileResult(str(path), error=err.message(ctx.lang))
     except Exception as err:  # noqa: BLE001 - one bad file must not end a batch; the message names the bug
-        return FileResult(str(path), error=f"{path}: internal error while reading ({type(err).__name__}: {err})")
+        detail = f"{type(err).__name__}: {err}"
+        return FileResult(str(path), error=InputError(path, f"internal error while reading ({detail})",
+                                                      f"读取时发生内部错误（{detail}）").message(ctx.lang))
     if not parsed.reports:
-        return FileResult(str(path), error=f"{path}: no document found (only page chrome or too little text)")
+        return FileResult(str(path), error=InputError(path, "no document found (only page chrome or too little text)",
+                                                      "未找到文档（只有网页框架或文字太少）").message(ctx.lang))
     documents = []
     for report in parsed.reports:
         report = apply_overrides(report, year, agency_kind)
@@ -150,6 +153,7 @@ def _drain(pool, ordered, paths) -> Iterator[FileResult]:
         # A worker died (e.g. a crash inside a PDF library): the files not yet reported are named
         # as errors rather than lost or left hanging.
         for path in paths[done:]:
-            yield FileResult(str(path), error=f"{path}: not audited, a worker process died during the batch")
+            yield FileResult(str(path), error=InputError(path, "not audited, a worker process died during the batch",
+                                                         "未审核：批处理的工作进程意外退出").message(settings.ctx.lang))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

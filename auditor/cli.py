@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import AuditorError
+from .errors import AuditorError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="OGI Auditor: audit 政府信息公开工作年度报告 and 政府信息公开指南 against YAML rules.")
@@ -40,7 +40,8 @@ def _hidden(path: Path, root: Path) -> bool:
 
 @app.command()
 def parse(paths: List[Path] = typer.Argument(..., help="report files or folders"),
-          format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary")):
+          format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary"),
+          lang: str = typer.Option("zh", "--lang", help="zh | en (error messages)")):
     """Show the documents, metadata and section tree recovered from each file."""
     from .formatters import parsed as out
     from .pipeline import parse_file
@@ -51,8 +52,8 @@ def parse(paths: List[Path] = typer.Argument(..., help="report files or folders"
     for path in expand_paths(paths):
         try:
             results.append(parse_file(path))
-        except AuditorError as err:
-            typer.echo(f"auditor: {err}", err=True)
+        except InputError as err:
+            typer.echo(f"auditor: {err.message(lang)}", err=True)
             errors += 1
     if format == "json":
         typer.echo(out.render_json(results))

@@ -122,9 +122,9 @@ def _page_of(parsed: ParsedFile, original_offset: int) -> int | None:
     return pages[max(i, 0)][1]
 
 
-def locate(parsed: ParsedFile, evidence) -> Location:
+def locate(parsed: ParsedFile, evidence, lang: str = "zh") -> Location:
     loc = parsed.text.locate(evidence.span)
-    return Location(loc.line, loc.column, loc.end_line, loc.end_column, loc.text, evidence.note,
+    return Location(loc.line, loc.column, loc.end_line, loc.end_column, loc.text, evidence.note_in(lang),
                     _page_of(parsed, parsed.text.to_original(evidence.span.start)))
 
 
@@ -147,7 +147,7 @@ def audit_report(parsed: ParsedFile, report: Report, rules: dict[str, Rule], ctx
         ctx = replace(ctx, rules=rules)
     for rule in rules.values():
         outcome = run_rule(rule, report, ctx)
-        locations = tuple(locate(parsed, e) for e in outcome.evidence)
+        locations = tuple(locate(parsed, e, ctx.lang) for e in outcome.evidence)
         details = dict(outcome.details)
         findings.append(Finding(
             rule=rule.id, name=rule.name, category=rule.category, severity=Severity(rule.severity),

@@ -6,12 +6,17 @@ class AuditorError(Exception):
 
 
 class InputError(AuditorError):
-    """A report file cannot be read: empty, binary, undecodable, unreadable."""
+    """A report file cannot be read: empty, binary, undecodable, unreadable. `str()` is English;
+    `message(lang)` is what users see (Chinese by default)."""
 
-    def __init__(self, path, problem: str):
+    def __init__(self, path, problem: str, zh: str | None = None):
         self.path = str(path)
         self.problem = problem
+        self.problem_zh = zh or problem
         super().__init__(f"{self.path}: {problem}")
+
+    def message(self, lang: str = "zh") -> str:
+        return f"{self.path}: {self.problem if lang == 'en' else self.problem_zh}"
 
 
 class RuleFileError(AuditorError):

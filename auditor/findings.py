@@ -29,7 +29,12 @@ class Severity(str, Enum):
 @dataclass(frozen=True)
 class Evidence:
     span: Span
-    note: str = ""  # what this piece of evidence is (e.g. "签署日期")
+    note: str | tuple[str, str] = ""  # what this evidence is: one text, or (Chinese, English)
+
+    def note_in(self, lang: str) -> str:
+        if isinstance(self.note, tuple):
+            return self.note[1 if lang == "en" else 0]
+        return self.note
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def test_every_file_has_exactly_one_result(results):
     assert len(results) == GOOD + BAD
     unreadable = {Path(r.path).name: r.error for r in results if r.error}
     assert set(unreadable) == {"garbage.bin", "empty.txt", "scanned.pdf"}
-    assert "no text layer (scanned PDF?)" in unreadable["scanned.pdf"]
+    assert "没有文字层（扫描件？）" in unreadable["scanned.pdf"]  # Chinese by default (--lang zh)
     assert all(len(r.documents) == 1 for r in results if not r.error)
 
 

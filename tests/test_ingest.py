@@ -39,13 +39,15 @@ def test_bad_input_is_one_clear_error(tmp_path, content, problem):
 
 
 @pytest.mark.parametrize("command", ["parse", "audit"])
-def test_cli_bad_input_exit_2_one_line_no_traceback(tmp_path, command):
+@pytest.mark.parametrize("lang,empty_words,binary_words", [("zh", "空文件", "二进制文件"), ("en", "empty file", "binary file")])
+def test_cli_bad_input_exit_2_one_line_no_traceback(tmp_path, command, lang, empty_words, binary_words):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     binary = tmp_path / "blob.bin"
     binary.write_bytes(bytes(range(256)) * 4)
-    for path, problem in ((empty, "empty file"), (binary, "binary file")):
-        proc = subprocess.run([sys.executable, "-m", "auditor.cli", command, str(path)], capture_output=True, text=True)
+    for path, problem in ((empty, empty_words), (binary, binary_words)):
+        proc = subprocess.run([sys.executable, "-m", "auditor.cli", command, str(path), "--lang", lang],
+                              capture_output=True, text=True)
         assert proc.returncode == 2
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and str(path) in lines[0] and problem in lines[0]

@@ -49,7 +49,7 @@ def check(report, rule, ctx):
     other = params.get("not_before_field")
     if not available or (other and not field_date(report, other)):
         missing = [FIELD_LABELS[n] for n in params["fields"] + ([other] if other else []) if not field_date(report, n)]
-        zh, en = "、".join(m[0] for m in missing), ", ".join(m[1] for m in missing)
+        zh, en = "或".join(m[0] for m in missing), " or ".join(m[1] for m in missing)
         return Outcome(Status(params.get("if_missing", "indeterminate")), reason=(f"文中没有{zh}", f"no {en} found"))
     if params.get("use", "first") == "first":
         available = available[:1]
@@ -57,12 +57,12 @@ def check(report, rule, ctx):
         problems = _violations(report, name, mention, params)
         if problems:
             kind, limit = problems[0]
-            evidence = [Evidence(mention.span, FIELD_LABELS[name][0])]
+            evidence = [Evidence(mention.span, FIELD_LABELS[name])]
             if kind == "not_before_field":
-                evidence.append(Evidence(field_date(report, other).span, FIELD_LABELS[other][0]))
+                evidence.append(Evidence(field_date(report, other).span, FIELD_LABELS[other]))
             return failed(evidence, details={"field": name, "date": mention.value.isoformat(), "limit": limit, "violates": kind},
                           field=FIELD_LABELS[name][0], field_en=FIELD_LABELS[name][1], date=mention.value.isoformat(),
                           limit=limit)
     name, mention = available[0]
-    return passed([Evidence(m.span, FIELD_LABELS[n][0]) for n, m in available],
+    return passed([Evidence(m.span, FIELD_LABELS[n]) for n, m in available],
                   field=FIELD_LABELS[name][0], field_en=FIELD_LABELS[name][1], date=mention.value.isoformat())

@@ -37,6 +37,6 @@ def check(report, rule, ctx):
     if not found:
         return indeterminate("文中未找到这些章节", "none of these sections was found")
     if empty:
-        return failed([Evidence(s.heading_span, t.label) for t, s in empty],
+        return failed([Evidence(s.heading_span, (t.label, t.label_en)) for t, s in empty],
                       empty="、".join(t.label for t, _ in empty), empty_en=", ".join(t.label_en for t, _ in empty))
-    return passed([Evidence(s.heading_span, t.label) for t, s in found])
+    return passed([Evidence(s.heading_span, (t.label, t.label_en)) for t, s in found])

@@ -25,12 +25,12 @@ def check(report, rule, ctx):
         missing = [t for t, s in found if s is None]
         if missing:
             return failed(missing="、".join(t.label for t in missing), missing_en=", ".join(t.label_en for t in missing))
-        return passed([Evidence(s.heading_span, t.label) for t, s in found])
+        return passed([Evidence(s.heading_span, (t.label, t.label_en)) for t, s in found])
     present = [(t, s) for t, s in found if s is not None]
     if len(present) < 2:
         return indeterminate("可比较顺序的章节不足两个", "fewer than two of the sections are present")
     for (t1, s1), (t2, s2) in zip(present, present[1:]):
         if s2.heading_span.start < s1.heading_span.start:
-            return failed([Evidence(s2.heading_span, t2.label), Evidence(s1.heading_span, t1.label)],
+            return failed([Evidence(s2.heading_span, (t2.label, t2.label_en)), Evidence(s1.heading_span, (t1.label, t1.label_en))],
                           section=t2.label, section_en=t2.label_en, before=t1.label, before_en=t1.label_en)
-    return passed([Evidence(s.heading_span, t.label) for t, s in present])
+    return passed([Evidence(s.heading_span, (t.label, t.label_en)) for t, s in present])

@@ -78,9 +78,9 @@ def check(report, rule, ctx):
     details = {"reference_date": on.isoformat(), "reference": source, "regime": regime["name"]}
     if wrong:
         subject, number, m = wrong[0]
-        return failed([Evidence(report.slice_span(m.start(), m.end()), s["label"]) for s, _, m in wrong], details=details,
+        return failed([Evidence(report.slice_span(m.start(), m.end()), (s["label"], s["label_en"])) for s, _, m in wrong], details=details,
                       subject=subject["label"], subject_en=subject["label_en"], stated=number,
                       limit=regime["limits"][subject["id"]], regime=regime["name"],
                       regime_en=regime.get("name_en", regime["name"]), since=regime["from"], on=on.isoformat())
-    return passed([Evidence(report.slice_span(m.start(), m.end()), s["label"]) for s, _, m in stated],
+    return passed([Evidence(report.slice_span(m.start(), m.end()), (s["label"], s["label_en"])) for s, _, m in stated],
                   regime=regime["name"], on=on.isoformat())

@@ -460,6 +460,8 @@ def _details(run: RuleRun, table: str, loc=None) -> dict:
 
 # ---- evidence ------------------------------------------------------------------------------------
 
+_KIND_ZH = {"blank": "空白", "text": "不是数字", "unplaced": "无法确定所在列", "missing": "缺少该行", "not_applicable": "不适用标记"}
+
 
 def _evidence(instances, loc: Localization | None, alignments) -> tuple[Evidence, ...]:
     out, seen = [], set()
@@ -471,12 +473,13 @@ def _evidence(instances, loc: Localization | None, alignments) -> tuple[Evidence
 
     for option in (loc.explanations if loc and len(loc.explanations) == 1 else ()):
         for c in option:
-            add(c.placed.span, f"{c.label[0]} 应为 {_fmt(c.expected)}")
+            add(c.placed.span, (f"{c.label[0]} 应为 {_fmt(c.expected)}", f"{c.label[1]} should be {_fmt(c.expected)}"))
     for inst in instances:
         for table, address, placed in inst.cells:
-            name = cell_name(table, alignments[table], address)[0]
-            shown = placed.value.raw if placed.value.kind != Kind.BLANK else "空白"
-            add(placed.span, f"{name} = {shown}")
+            name, name_en = cell_name(table, alignments[table], address)
+            blank = placed.value.kind == Kind.BLANK
+            add(placed.span, (f"{name} = {'空白' if blank else placed.value.raw}",
+                              f"{name_en} = {'blank' if blank else placed.value.raw}"))
     return tuple(out[:MAX_EVIDENCE])
 
 
@@ -490,8 +493,8 @@ def _unknown_rows(instances) -> tuple[Evidence, ...]:
             span = placed.row.span if placed.col_how == "collapsed" and placed.row is not None else placed.span
             if (span.start, span.end) not in seen:
                 seen.add((span.start, span.end))
-                reason = placed.reason[0] if placed.reason else placed.value.kind.value
-                out.append(Evidence(span, reason))
+                kind = placed.value.kind.value
+                out.append(Evidence(span, tuple(placed.reason) if placed.reason else (_KIND_ZH.get(kind, kind), kind)))
     return tuple(out[:MAX_EVIDENCE])
 
 

@@ -42,8 +42,9 @@ def check(report, rule, ctx) -> Outcome:
         return indeterminate(f"找到表格，但无法与{values['table']}的模板对应", f"a table was found but does not fit "
                              f"the {values['table_en']} template", **values)
     first_row = alignment.tables[0].rows[0]
-    where = "" if alignment.where == "section" else "（不在应在的部分）"
-    evidence = [Evidence(first_row.span, f"{values['table']}{where}")]
+    away = alignment.where != "section"
+    evidence = [Evidence(first_row.span, (values["table"] + ("（不在应在的部分）" if away else ""),
+                                          values["table_en"] + (" (outside its section)" if away else "")))]
     if not rule.params.get("match_edition"):
         return passed(evidence, **values)
     return _edition(report, table, alignment, values, evidence, ctx.vocabulary)
@@ -60,7 +61,7 @@ def _edition(report, table, alignment, values, evidence, vocabulary) -> Outcome:
     own = next(a for a in alternatives(report, table, vocabulary).values() if expected in a.template.editions)
     cells = alignment.edition_evidence or _rows_only_in(alignment, own)
     quoted = "、".join(f"「{c.text}」" for c in cells[:3])
-    return Outcome(Status.FAIL, tuple(Evidence(c.span, f"{'/'.join(found.editions)} 版格式") for c in cells[:10]),
+    return Outcome(Status.FAIL, tuple(Evidence(c.span, (f"{'/'.join(found.editions)} 版格式", f"{'/'.join(found.editions)} layout")) for c in cells[:10]),
                    dict(values, found="/".join(found.editions), expected=expected, labels=quoted or "—"),
                    details={"table": table, "found": found.name, "expected": own.template.name,
                             "scores": {found.name: list(alignment.score), own.template.name: list(own.score)}})

@@ -31,11 +31,11 @@ def read_source(path: str | Path) -> Source:
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        raise InputError(path, "is a directory")
+        raise InputError(path, "is a directory", "是一个文件夹")
     except OSError as err:
-        raise InputError(path, f"cannot read file ({err.strerror or err})")
+        raise InputError(path, f"cannot read file ({err.strerror or err})", f"无法读取文件（{err.strerror or err}）")
     if not data.strip():
-        raise InputError(path, "empty file")
+        raise InputError(path, "empty file", "空文件")
     fmt = sniff_format(data, path.suffix.lower())
     return _reader(path, fmt)(path, data)
 
@@ -50,7 +50,7 @@ def _reader(path, fmt: str):
     try:
         return importlib.import_module(f"{__name__}.{_READER_MODULES[fmt]}").read
     except ImportError as err:
-        raise InputError(path, f"cannot read {fmt.upper()} files here: {err}")
+        raise InputError(path, f"cannot read {fmt.upper()} files here: {err}", f"此处无法读取 {fmt.upper()} 文件：{err}")
 
 
 __all__ = ["Source", "read_source", "InputError"]

@@ -34,10 +34,11 @@ def read(path: Path, data: bytes) -> Source:
     try:
         lines = _document_lines(document)
     except Exception as err:  # malformed XML inside a valid package; the user gets one line
-        raise InputError(path, f"cannot extract text from Word document ({_describe(err)})")
+        raise InputError(path, f"cannot extract text from Word document ({_describe(err)})",
+                         f"无法从 Word 文档提取文字（{_describe(err)}）")
     text = "\n".join(line for line in lines if line)
     if not text.strip():
-        raise InputError(path, "no text content in Word document")
+        raise InputError(path, "no text content in Word document", "Word 文档中没有文字")
     return Source(path=str(path), text=text + "\n", encoding="utf-8", format="docx")
 
 
@@ -45,7 +46,7 @@ def _open(path, data: bytes):
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as err:  # python-docx surfaces zip, XML and package errors as many types
-        raise InputError(path, f"unreadable Word document ({_describe(err)})")
+        raise InputError(path, f"unreadable Word document ({_describe(err)})", f"无法读取的 Word 文档（{_describe(err)}）")
 
 
 def _describe(err: Exception) -> str:

@@ -82,7 +82,7 @@ def read(path: Path, data: bytes) -> Source:
     _drop_chrome(root)
     text = _render(root)
     if not text:
-        raise InputError(path, "no text content in HTML")
+        raise InputError(path, "no text content in HTML", "网页中没有文字内容")
     return Source(path=str(path), text=text, encoding=encoding, format="html")
 
 
@@ -100,14 +100,16 @@ def decode_html(path, data: bytes) -> tuple[str, str]:
             return data.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             continue
-    raise InputError(path, "undecodable HTML: neither the declared charset, UTF-8 nor GB18030")
+    raise InputError(path, "undecodable HTML: neither the declared charset, UTF-8 nor GB18030",
+                     "无法解码的网页：声明的字符集、UTF-8、GB18030 都不适用")
 
 
 def _strict_decode(path, data: bytes, codec: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as err:
-        raise InputError(path, f"undecodable bytes for {codec} at byte {err.start}")
+        raise InputError(path, f"undecodable bytes for {codec} at byte {err.start}",
+                         f"按 {codec} 解码失败（第 {err.start} 字节）")
 
 
 def _declared_codec(data: bytes) -> str | None:
@@ -173,7 +175,7 @@ def _parse(path, markup: str) -> _Node:
         builder.feed(_MARKED_SECTION.sub("", markup))
         builder.close()
     except (AssertionError, ValueError) as err:  # _markupbase asserts on unknown <![ ... ]> sections
-        raise InputError(path, f"malformed HTML ({err})")
+        raise InputError(path, f"malformed HTML ({err})", f"网页格式错误（{err}）")
     return builder.root
 
 

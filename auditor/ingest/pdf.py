@@ -50,7 +50,8 @@ class _Line:
 def read(path: Path, data: bytes) -> Source:
     pages = _extract_pages(path, data)
     if not any(pages):
-        raise InputError(path, "no text layer (scanned PDF?); OCR is not supported")
+        raise InputError(path, "no text layer (scanned PDF?); OCR is not supported",
+                         "没有文字层（扫描件？），暂不支持文字识别(OCR)")
     text, page_starts = _assemble(pages)
     return Source(path=str(path), text=text, encoding="utf-8", format="pdf", pages=page_starts)
 
@@ -60,16 +61,16 @@ def _extract_pages(path, data: bytes) -> list[list[_Line]]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [_page_lines(page, number) for number, page in enumerate(pdf.pages, 1)]
     except Exception as err:  # pdfminer raises a zoo of types for damaged or encrypted files
-        raise InputError(path, _describe_failure(err))
+        raise InputError(path, *_describe_failure(err))
 
 
-def _describe_failure(err: Exception) -> str:
+def _describe_failure(err: Exception) -> tuple[str, str]:
     # pdfplumber wraps pdfminer's PDFPasswordIncorrect and friends in its own exception type.
     related = [e for e in (err, err.__cause__, *err.args) if isinstance(e, Exception)]
     if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in related):
-        return "encrypted PDF (a password is required to open it)"
-    detail = str(err).strip()
-    return f"unreadable PDF ({type(err).__name__}{': ' + detail if detail else ''})"
+        return "encrypted PDF (a password is required to open it)", "加密的 PDF（需要密码才能打开）"
+    detail = f"{type(err).__name__}{': ' + str(err).strip() if str(err).strip() else ''}"
+    return f"unreadable PDF ({detail})", f"无法读取的 PDF（{detail}）"
 
 
 # --- one page ---------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ def decode_bytes(path, data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as err:
-                raise InputError(path, f"undecodable bytes for {encoding} at byte {err.start}")
+                raise InputError(path, f"undecodable bytes for {encoding} at byte {err.start}",
+                                 f"按 {encoding} 解码失败（第 {err.start} 字节）")
     if b"\x00" in data[:8192]:
-        raise InputError(path, "binary file (NUL bytes), not a text report")
+        raise InputError(path, "binary file (NUL bytes), not a text report", "二进制文件（含 NUL 字节），不是文本报告")
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -33,8 +34,10 @@ def decode_bytes(path, data: bytes) -> tuple[str, str]:
             continue
         if _looks_like_text(text):
             return text, encoding
-        raise InputError(path, "binary file (control characters), not a text report")
-    raise InputError(path, "unreadable encoding: neither UTF-8, UTF-16 nor GB18030")
+        raise InputError(path, "binary file (control characters), not a text report",
+                         "二进制文件（含控制字符），不是文本报告")
+    raise InputError(path, "unreadable encoding: neither UTF-8, UTF-16 nor GB18030",
+                     "无法识别的编码：不是 UTF-8、UTF-16，也不是 GB18030")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -48,5 +51,5 @@ def _looks_like_text(text: str) -> bool:
 def read(path: Path, data: bytes) -> Source:
     text, encoding = decode_bytes(path, data)
     if not text.strip():
-        raise InputError(path, "empty file (only whitespace)")
+        raise InputError(path, "empty file (only whitespace)", "空文件（只有空白字符）")
     return Source(path=str(path), text=text, encoding=encoding, format="txt")
