@@ -17,6 +17,11 @@ def audit(path) -> dict:
     return report
 
 
+def quotes(report) -> dict:
+    return {f["rule"]: [l["text"] for l in f["locations"]] for f in report["findings"]
+            if f["status"] == "fail" and f["locations"]}
+
+
 @pytest.fixture(scope="module")
 def reference():
     return audit(f"{FIXTURES}/report.txt")
@@ -32,6 +37,9 @@ def test_same_failing_rules_as_the_text_version(reference, fmt):
 
     assert not_passing(report) == not_passing(reference)
     assert "fail" in not_passing(reference).values()  # the comparison covers failures
+    # located failures quote the same text in every format (the fixture's deliberate defects)
+    assert quotes(report) == quotes(reference)
+    assert {"YR01", "YR02", "TLM01"} <= set(quotes(reference))
     # the page's 发布日期 line may add a passing date rule; nothing else differs
     passing = {f["rule"] for f in report["findings"] if f["status"] == "pass"}
     assert passing - {f["rule"] for f in reference["findings"] if f["status"] == "pass"} <= {"TL05"}
