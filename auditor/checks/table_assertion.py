@@ -506,9 +506,12 @@ def check(report, rule, ctx) -> Outcome:
     run = run_rule(report, rule, ctx)
     values = _table_values(p.table)
     if run.missing:
+        # An identity over a table the document lacks does not apply: the table-presence rules
+        # report the missing table once, instead of one "cannot decide" per identity.
         names = [_table_values(t) for t in run.missing]
-        return Outcome(Status.INDETERMINATE, values=values, reason=(
-            f"未找到{'、'.join(n['table'] for n in names)}，无法核对", f"{', '.join(n['table_en'] for n in names)} not found"))
+        return Outcome(Status.NOT_APPLICABLE, values=values, reason=(
+            f"文中没有{'、'.join(n['table'] for n in names)}（缺表由表格存在性规则报告）",
+            f"no {', '.join(n['table_en'] for n in names)} in the document (the table-presence rules report it)"))
     failing = [i for i in run.instances if i.status == Status.FAIL]
     unknown = [i for i in run.instances if i.status == Status.INDETERMINATE]
     if failing:
