@@ -35,8 +35,9 @@ def check(report, rule, ctx) -> Outcome:
     values = _values(table, ctx)
     alignment = aligned(report, table, ctx.vocabulary)
     if alignment is None:
-        if rule.params.get("match_edition"):
-            return indeterminate(f"未找到{values['table']}", f"{values['table_en']} not found", **values)
+        if rule.params.get("match_edition"):  # the edition of a missing table: the presence rule reports it
+            return Outcome(Status.NOT_APPLICABLE, values=values,
+                           reason=(f"文中没有{values['table']}", f"no {values['table_en']} in the document"))
         return failed(**values)
     if alignment.placed_rows == 0:
         return indeterminate(f"找到表格，但无法与{values['table']}的模板对应", f"a table was found but does not fit "
