@@ -138,10 +138,10 @@ def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1) -> Iter
 
     pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,))
     ordered = pool.map(_audit_in_worker, paths, chunksize=_chunksize(len(paths), jobs))
-    return _drain(pool, ordered, paths)
+    return _drain(pool, ordered, paths, settings.ctx.lang)
 
 
-def _drain(pool, ordered, paths) -> Iterator[FileResult]:
+def _drain(pool, ordered, paths, lang: str) -> Iterator[FileResult]:
     from concurrent.futures.process import BrokenProcessPool
 
     done = 0
@@ -154,6 +154,6 @@ def _drain(pool, ordered, paths) -> Iterator[FileResult]:
         # as errors rather than lost or left hanging.
         for path in paths[done:]:
             yield FileResult(str(path), error=InputError(path, "not audited, a worker process died during the batch",
-                                                         "未审核：批处理的工作进程意外退出").message(settings.ctx.lang))
+                                                         "未审核：批处理的工作进程意外退出").message(lang))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -276,7 +276,7 @@ def _rule_files_or_exit(directory: Path) -> list:
 def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)")):
     """Validate every rule file (and its cases file) against the schemas."""
     from .casetest import load_cases_for
-    from .ruleset import default_rule_dir, load_rule, rule_files
+    from .ruleset import default_rule_dir, load_rule
 
     directory = directory or default_rule_dir()
     problems = 0

@@ -258,3 +258,23 @@ def test_cli_module_imports_no_heavy_dependency():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent).stdout
     assert out.strip() == "[]"
+
+
+def test_a_dead_worker_names_every_file_not_audited(tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from auditor.audit import FileResult, _drain
+
+    class Pool:
+        def shutdown(self, wait, cancel_futures):
+            self.closed = True
+
+    def results():
+        yield FileResult("a.txt")
+        raise BrokenProcessPool("worker died")
+
+    pool = Pool()
+    out = list(_drain(pool, results(), ["a.txt", "b.txt", "c.txt"], "zh"))
+    assert [r.path for r in out] == ["a.txt", "b.txt", "c.txt"] and pool.closed
+    assert out[0].error is None
+    assert all("工作进程意外退出" in r.error and r.path in r.error for r in out[1:])
