@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .checks import KINDS
+from .checks.common import REFERENCE_ORDER, reference_date
 from .findings import Finding, Location, Outcome, Severity, Status
 from .model import Report
 from .patterns import PatternError
@@ -33,15 +34,6 @@ _LABELS = {
 
 def _as_list(value):
     return value if isinstance(value, list) else [value]
-
-
-def _reference_date(report: Report, as_of: date) -> date:
-    for mention in (report.publication_date, report.signing_date):
-        if mention is not None and mention.value is not None:
-            return mention.value
-    if report.report_year:
-        return date(report.report_year + 1, 1, 1)
-    return as_of
 
 
 def _date_matches(on: date, spec: str) -> bool:
@@ -74,7 +66,7 @@ def applicability(rule: Rule, report: Report, as_of: date) -> Outcome | None:
             unknown.append(key)
         elif not matches(value, sel[key]):
             return _OUT_OF_SCOPE[key]
-    if "in_force_on" in sel and not _date_matches(_reference_date(report, as_of), sel["in_force_on"]):
+    if "in_force_on" in sel and not _date_matches(reference_date(report, REFERENCE_ORDER, as_of)[0], sel["in_force_on"]):
         return _OTHER_PERIOD
     if unknown:
         zh = "、".join(_LABELS[k][0] for k in unknown)

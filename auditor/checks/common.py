@@ -125,14 +125,6 @@ def scope_label(scope: str, vocabulary) -> tuple[str, str]:
             "closing": ("落款", "the signature block"), "title": ("标题", "the title")}[scope]
 
 
-def first_match(patterns, scope: Scope):
-    for p in patterns:
-        m = search(p, scope.text)
-        if m:
-            return m
-    return None
-
-
 def all_matches(patterns, scope: Scope):
     for p in patterns:
         yield from finditer(p, scope.text)
@@ -152,6 +144,9 @@ def field_date(report: Report, name: str):
     """A DateMention for `publication_date` / `signing_date`, or None."""
     mention = getattr(report, name, None)
     return mention if mention is not None and mention.value is not None else None
+
+
+REFERENCE_ORDER = ("publication_date", "signing_date", "report_written", "as_of")
 
 
 def reference_date(report: Report, order, as_of: date) -> tuple[date, str]:

@@ -7,7 +7,7 @@ from datetime import date
 from ..dates import chinese_number
 from ..findings import Evidence, Outcome, Status, failed, passed
 from ..patterns import search
-from .common import IF_MISSING_SCHEMA, compile_all, reference_date, sentence_around
+from .common import IF_MISSING_SCHEMA, REFERENCE_ORDER, compile_all, reference_date, sentence_around
 
 KIND = "stated_time_limit"
 MESSAGE_FIELDS = ("subject", "subject_en", "stated", "limit", "regime", "regime_en", "since", "on")  # values a rule message may name
@@ -64,7 +64,7 @@ def _subject_of(text, m, params):
 
 def check(report, rule, ctx):
     params = rule.params
-    on, source = reference_date(report, params.get("reference", ["publication_date", "signing_date", "report_written", "as_of"]), ctx.as_of)
+    on, source = reference_date(report, params.get("reference", REFERENCE_ORDER), ctx.as_of)
     regime = _regime(params, on)
     stated = []
     for m in _LIMIT.finditer(report.text) if "工作日" in report.text else ():
