@@ -1,6 +1,13 @@
 """Generate a benchmark corpus from reports_examples/: ≥ 2,000 report files with varied years,
 agencies, injected defects, encodings and line endings.
 
+Every document of the examples is a template (the nine-document page gives eight reports and a
+guide). A generated report's year is drawn uniformly from 2009-2025 and its text comes from a
+template of that year's format: 2007-regulation reports (no tables) up to 2018, the 2019 format
+(three statistical tables) for 2019-2020, the 2021 format after; so about 40% of the reports carry
+tables, as a folder of reports spanning those years would. One file in MULTI_DOCUMENT_SHARE is the
+whole nine-document page, year-shifted.
+
     .venv/bin/python bench/make_corpus.py [--files 2000] [--seed 7] [--out bench/corpus]
 
 Files go into part-00/, part-01/, … (250 each) so that the benchmark can audit growing subsets
@@ -29,6 +36,10 @@ DEFECTS = ["year_mismatch", "drop_fees", "late_publication", "drop_signature", "
 _CN_DIGITS = "〇一二三四五六七八九"
 
 
+YEARS = (2009, 2025)
+MIN_LINES = 12
+
+
 @dataclass(frozen=True)
 class Template:
     name: str
@@ -36,19 +47,32 @@ class Template:
     year: int
     agency: str | None
     documents: int
+    edition: str | None = None  # of a single report: 2007 | 2019 | 2021 (None: a guide or a multi-document file)
+
+
+def edition_of_year(year: int) -> str:
+    return "2007" if year <= 2018 else "2019" if year <= 2020 else "2021"
 
 
 def load_templates() -> tuple[list[Template], list[Template]]:
-    """Single-document examples, and multi-document ones; year and agency as the auditor reads them."""
+    """Every document of the examples as a single-document template, and each multi-document file
+    whole; year, agency and edition as the auditor reads them."""
     from auditor.pipeline import parse_file
 
     single, multi = [], []
     for path in sorted((ROOT / "reports_examples").glob("*.txt")):
         parsed = parse_file(path)
         first = next((r for r in parsed.reports if r.report_year), parsed.reports[0])
-        template = Template(path.stem, parsed.source.text, first.report_year or 2016, first.agency,
-                            len(parsed.reports))
-        (multi if template.documents > 1 else single).append(template)
+        if len(parsed.reports) > 1:
+            multi.append(Template(path.stem, parsed.source.text, first.report_year or 2016, first.agency,
+                                  len(parsed.reports)))
+        for report in parsed.reports:
+            start, end = (parsed.text.to_original(o) for o in (report.span.start, report.span.end))
+            text = parsed.source.text[start:end]
+            if text.count("\n") < MIN_LINES:  # a one-line report would not survive the line-dropping defects
+                continue
+            edition = edition_of_year(report.report_year) if report.doc_type == "annual_report" and report.report_year else None
+            single.append(Template(f"{path.stem[:3]}-{report.segment}", text, report.report_year or 2016, report.agency, 1, edition))
     return single, multi
 
 
@@ -87,9 +111,8 @@ def inject(text: str, defect: str, year: int, rng: random.Random) -> str:
     return text
 
 
-def make_document(template: Template, rng: random.Random) -> tuple[str, str]:
-    """(text, label) of one varied copy of a template."""
-    year = rng.randint(2009, 2023)
+def make_document(template: Template, rng: random.Random, year: int) -> tuple[str, str]:
+    """(text, label) of one varied copy of a template, moved to `year`."""
     text = shift_years(template.text, template.year, year)
     agency = rng.choice(CITIES) + rng.choice(DEPARTMENTS)
     if template.agency and template.agency in text:
@@ -97,7 +120,7 @@ def make_document(template: Template, rng: random.Random) -> tuple[str, str]:
     defects = sorted(rng.sample(DEFECTS, k=rng.choice([0, 0, 1, 1, 2])))
     for defect in defects:
         text = inject(text, defect, year, rng)
-    return text, f"{template.name[:3]}_{year}_{'+'.join(defects) or 'clean'}"
+    return text, f"{template.name}_{year}_{'+'.join(defects) or 'clean'}"
 
 
 def encode(text: str, rng: random.Random) -> bytes:
@@ -117,9 +140,13 @@ def make_corpus(out: Path, files: int, seed: int) -> int:
     if out.exists():
         shutil.rmtree(out)
     for n in range(files):
-        use_multi = multi and n % MULTI_DOCUMENT_SHARE == MULTI_DOCUMENT_SHARE - 1
-        template = rng.choice(multi if use_multi else single)
-        text, label = make_document(template, rng)
+        year = rng.randint(*YEARS)
+        if multi and n % MULTI_DOCUMENT_SHARE == MULTI_DOCUMENT_SHARE - 1:
+            template = rng.choice(multi)
+            year = rng.randint(template.year - 2, YEARS[1])
+        else:
+            template = rng.choice([t for t in single if t.edition == edition_of_year(year)] or single)
+        text, label = make_document(template, rng, year)
         part = out / f"part-{n // FILES_PER_PART:02d}"
         part.mkdir(parents=True, exist_ok=True)
         (part / f"{n:05d}_{label}.txt").write_bytes(encode(text, rng))
