@@ -10,11 +10,12 @@ Unknown propagates through arithmetic and comparisons; `and`/`or`/`not` follow t
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -62,20 +63,21 @@ class Cells:
 class Env:
     """What an evaluation sees: aligned tables by id, the for_each bindings ("col" -> "natural"),
     the blank policy (zero | indeterminate), overrides ((table, address) -> number, for error
-    localization), and the cells it touched, in reading order."""
+    localization), and optionally every reference already resolved (`resolve_refs`), by index."""
 
-    __slots__ = ("tables", "bindings", "blank", "overrides", "touched")
+    __slots__ = ("tables", "bindings", "blank", "overrides", "resolved")
 
-    def __init__(self, tables: dict, bindings: dict | None = None, blank: str = "indeterminate", overrides=None):
+    def __init__(self, tables: dict, bindings: dict | None = None, blank: str = "indeterminate", overrides=None,
+                 resolved: tuple | None = None):
         self.tables = tables
         self.bindings = bindings or {}
         self.blank = blank
         self.overrides = overrides
-        self.touched: list = []
+        self.resolved = resolved
 
 
 def _unknowns(*values) -> Unknown | None:
-    found = [v for v in values if isinstance(v, Unknown)]
+    found = [v for v in values if v.__class__ is Unknown]
     if not found:
         return None
     out = found[0]
@@ -123,12 +125,19 @@ def _row_unknown(env: Env, table: str, address, placed: PlacedCell) -> Unknown:
                      f"{template.short_en} row '{where_en}{row.label_en}': {reason[1]}"),))
 
 
+def _item_number(env: Env, item: tuple):
+    number = item[2].value.number  # set exactly for the number kinds (integer, decimal, zero)
+    if number is not None and env.overrides is None:
+        return number
+    return cell_number(env, *item)
+
+
 def as_number(env: Env, value):
-    if isinstance(value, Cells):
+    if value.__class__ is Cells:
         if len(value.items) != 1:
             raise TypeError(f"{value.text} names {len(value.items)} cells; use sum(), min() or max()")
-        return cell_number(env, *value.items[0])
-    if isinstance(value, bool):
+        return _item_number(env, value.items[0])
+    if value.__class__ is bool:
         raise TypeError("a comparison is not a number")
     return value
 
@@ -136,8 +145,8 @@ def as_number(env: Env, value):
 def _numbers(env: Env, args) -> list:
     out = []
     for a in args:
-        if isinstance(a, Cells):
-            out.extend(cell_number(env, *item) for item in a.items)
+        if a.__class__ is Cells:
+            out.extend([_item_number(env, item) for item in a.items])
         else:
             out.append(as_number(env, a))
     return out
@@ -193,13 +202,12 @@ def _fn_is_blank(env, args):
 
 
 def _fits(value, column_type: str, blank: str):
-    if value.is_empty:
-        return True if blank == "zero" else None
-    if not value.is_number:
-        return False
     n = value.number
-    integral = n == int(n)
-    return {"count": integral and n >= 0, "amount": n >= 0, "delta": integral}[column_type]
+    if n is None:
+        if value.is_empty:
+            return True if blank == "zero" else None
+        return False
+    return number_fits(n, column_type)
 
 
 def _fn_fits_type(env, args):
@@ -250,9 +258,8 @@ _ARITH = {
 
 
 def compare(op: str, left, right, tolerance=None):
-    unknown = _unknowns(left, right, tolerance)
-    if unknown:
-        return unknown
+    if left.__class__ is Unknown or right.__class__ is Unknown or tolerance.__class__ is Unknown:
+        return _unknowns(left, right, tolerance)
     if tolerance is not None:
         close = abs(left - right) <= tolerance
         return close if op in ("==", "=") else not close
@@ -284,6 +291,7 @@ class RefSpec:
     parts: tuple[str, ...]
     column: int
     text: str
+    index: int = 0  # position among the expression's references
 
     @property
     def variables(self) -> set[str]:
@@ -292,6 +300,13 @@ class RefSpec:
     @cached_property
     def is_multi(self) -> bool:
         return any("*" in p for p in self.parts)
+
+    def addresses(self, template: Template, bindings: dict) -> tuple:
+        """The template addresses this reference names under `bindings`, in reading order."""
+        parts = [bindings[p[1:]] if p[0] == "$" else p for p in self.parts]
+        if not template.has_blocks:
+            parts = [None] + parts
+        return _glob_addresses(template, tuple(parts)) if self.is_multi else (tuple(parts),)
 
 
 @dataclass(frozen=True)
@@ -303,6 +318,14 @@ class Compiled:
     left: Callable | None = None
     right: Callable | None = None
     tolerance: Callable | None = None
+    # (numbers, column types) -> (outcome, left, right) when every cell read holds a number; None
+    # when the expression needs the general path (division, and/or/not, a value at the top)
+    plain: Callable | None = None
+    plain_blank_zero: bool = True  # the plain form may read empty cells as 0 (it asks no is_blank/is_number)
+
+    @cached_property
+    def multi(self) -> tuple[bool, ...]:
+        return tuple(r.is_multi for r in self.refs)
 
     @cached_property
     def variables(self) -> set[str]:
@@ -314,19 +337,79 @@ class Compiled:
 
 
 def _resolve(ref: RefSpec, env: Env) -> Cells:
+    if env.resolved is not None:
+        return env.resolved[ref.index]
     alignment = env.tables[ref.table]
-    t = alignment.template
-    parts = [env.bindings[p[1:]] if p[0] == "$" else p for p in ref.parts]
-    if not t.has_blocks:
-        parts = [None] + parts
-    if not ref.is_multi:
-        address = tuple(parts)
-        item = (ref.table, address, alignment.cell(address))
-        env.touched.append(item)
-        return Cells((item,), ref.text)
-    items = tuple((ref.table, address, alignment.cell(address)) for address in _glob_addresses(t, tuple(parts)))
-    env.touched.extend(items)
-    return Cells(items, ref.text)
+    return _cells(ref.table, alignment, ref.addresses(alignment.template, env.bindings), ref.text)
+
+
+def _cells(table: str, alignment: Alignment, addresses: tuple, text: str) -> Cells:
+    items = alignment.items
+    if len(addresses) == 1:
+        item = items.get(addresses[0])
+        return Cells((item or (table, addresses[0], alignment.cell(addresses[0])),), text)
+    return Cells(tuple([items.get(a) or (table, a, alignment.cell(a)) for a in addresses]), text)
+
+
+class Plan(NamedTuple):
+    """An instance's references bound to template addresses: the same for every report laid out
+    on the same templates (so callers cache it)."""
+
+    refs: tuple  # (table, addresses, text) of each reference
+    types: tuple  # the column type of each single-cell reference (None for globs)
+    table: str | None  # the one table every reference names, when none is a glob (plain_numbers' shortcut)
+    flat: tuple  # then: the address of each reference
+
+
+def bind_refs(compiled: Compiled, templates_by_table: dict, bindings: dict) -> Plan:
+    refs, types = [], []
+    for r in compiled.refs:
+        template = templates_by_table[r.table]
+        addresses = r.addresses(template, bindings)
+        refs.append((r.table, addresses, r.text))
+        spec = None if r.is_multi else template.cell_spec(addresses[0])
+        types.append(spec[2].type if spec else None)
+    simple = len(compiled.tables) == 1 and not any(compiled.multi)
+    return Plan(tuple(refs), tuple(types), compiled.tables[0] if simple else None,
+                tuple(a[0] for _, a, _ in refs) if simple else ())
+
+
+def resolve_refs(plan: Plan, tables: dict) -> tuple[Cells, ...]:
+    """The cells every reference of a bound plan names, on the report's aligned tables."""
+    out = []
+    for table, addresses, text in plan.refs:
+        out.append(_cells(table, tables[table], addresses, text))
+    return tuple(out)
+
+
+def plain_numbers(compiled: Compiled, plan: Plan, tables: dict, blank: str) -> list | None:
+    """The number of each reference (a list for a glob) when the expression has a plain form and
+    every cell it reads holds a number (or, under `blank: zero`, is empty and counts as 0, unless
+    the expression asks whether cells are blank); otherwise None."""
+    if compiled.plain is None:
+        return None
+    zero = blank == "zero" and compiled.plain_blank_zero
+    if plan.table is not None:
+        alignment = tables[plan.table]
+        numbers = list(map((alignment.numbers_blank_zero if zero else alignment.numbers).get, plan.flat))
+        return None if None in numbers else numbers
+    out = []
+    for (table, addresses, _), multi in zip(plan.refs, compiled.multi):
+        alignment = tables[table]
+        numbers = list(map((alignment.numbers_blank_zero if zero else alignment.numbers).get, addresses))
+        if None in numbers:
+            return None
+        out.append(numbers if multi else numbers[0])
+    return out
+
+
+def touched_cells(resolved: tuple[Cells, ...]) -> tuple:
+    """(table, address, placed) of every cell an evaluation reads, once each, in reading order."""
+    seen = {}
+    for cells in resolved:
+        for item in cells.items:
+            seen.setdefault((item[0], item[1]), item)
+    return tuple(seen.values())
 
 
 @lru_cache(maxsize=4096)
@@ -350,6 +433,7 @@ class _Compiler:
     def __init__(self, source: str):
         self.source = source
         self.refs: list[RefSpec] = []
+        self.ref_index: dict = {}  # id(ref node) -> index, for _PlainCompiler
 
     def build(self, node):
         if isinstance(node, Token):
@@ -364,7 +448,8 @@ class _Compiler:
     def ref(self, node):
         table, *parts = node.children
         spec = RefSpec(str(table), tuple(str(p) for p in parts), table.column,
-                       ".".join([str(table)] + [str(p) for p in parts]))
+                       ".".join([str(table)] + [str(p) for p in parts]), len(self.refs))
+        self.ref_index[id(node)] = spec.index
         self.refs.append(spec)
         return lambda env: _resolve(spec, env)
 
@@ -381,7 +466,9 @@ class _Compiler:
 
         def run(env):
             a, b = as_number(env, lf(env)), as_number(env, rf(env))
-            return _unknowns(a, b) or fn(a, b)
+            if a.__class__ is Unknown or b.__class__ is Unknown:
+                return _unknowns(a, b)
+            return fn(a, b)
         return run
 
     def compare(self, node):
@@ -426,6 +513,118 @@ class _Compiler:
         return lambda env: fn(env, [b(env) for b in built])
 
 
+class _NotPlain(Exception):
+    """The expression needs the general evaluator."""
+
+
+_PLAIN_ARITH = {"+": operator.add, "-": operator.sub, "−": operator.sub, "*": operator.mul, "×": operator.mul}
+_PLAIN_TESTS = {"is_blank": lambda n, column_type: False, "is_number": lambda n, column_type: True,
+                "fits_type": lambda n, column_type: number_fits(n, column_type)}
+
+
+def number_fits(n, column_type: str) -> bool:
+    if column_type == "amount":
+        return n >= 0
+    integral = n.__class__ is int or n == int(n)
+    return integral and n >= 0 if column_type == "count" else integral
+
+
+class _PlainCompiler:
+    """The same tree as closures over plain numbers (numbers[i] is reference i's number, a list
+    for a glob), for instances whose cells all hold numbers: no Cells, no Unknown, no blank
+    policy. Must agree with _Compiler on such inputs (tests/test_expr.py compares them)."""
+
+    def __init__(self, ref_index: dict):
+        self.ref_index = ref_index  # id(ref node) -> reference index, as _Compiler numbered them
+        self.asks_blank = False  # the expression tests whether a cell is blank: empties must not read as 0
+
+    def value(self, node):
+        """A closure (numbers, types) -> number; tests and comparisons are not values here."""
+        method = getattr(self, f"_{node.data}", None) if isinstance(node, Tree) else None
+        if method is None:
+            raise _NotPlain
+        return method(node)
+
+    def _number(self, node):
+        text = str(node.children[0])
+        value = Decimal(text) if "." in text else int(text)
+        return lambda n, t: value
+
+    def _ref(self, node):
+        i = self.ref_index[id(node)]
+        return lambda n, t: n[i]
+
+    def _sign(self, node):
+        op, operand = node.children
+        inner = self.value(operand)
+        return (lambda n, t: -inner(n, t)) if op in ("-", "−") else inner
+
+    def _binop(self, node):
+        left, op, right = node.children
+        fn = _PLAIN_ARITH.get(str(op))
+        if fn is None:  # division may meet a zero divisor: the general path reports it
+            raise _NotPlain
+        lf, rf = self.value(left), self.value(right)
+        return lambda n, t: fn(lf(n, t), rf(n, t))
+
+    def _call(self, node):
+        name, *args = node.children
+        args = [a for a in args if a is not None]
+        if str(name) == "abs":
+            inner = self.value(args[0])
+            return lambda n, t: abs(inner(n, t))
+        if str(name) not in _AGGREGATES:
+            raise _NotPlain
+        aggregate = {"sum": sum, "min": min, "max": max}[str(name)]
+        parts = [(self.ref_index[id(a)], True) if _is_glob(a) else (self.value(a), False) for a in args]
+        return lambda n, t: aggregate(_flatten_args(parts, n, t))
+
+    def test(self, node):
+        """A closure (numbers, types) -> bool for a one-cell test at the top of an expression."""
+        if not (isinstance(node, Tree) and node.data == "call" and str(node.children[0]) in _PLAIN_TESTS):
+            raise _NotPlain
+        self.asks_blank = str(node.children[0]) in ("is_blank", "is_number")
+        args = [a for a in node.children[1:] if a is not None]
+        if len(args) != 1 or not (isinstance(args[0], Tree) and args[0].data == "ref"):
+            raise _NotPlain
+        fn, i = _PLAIN_TESTS[str(node.children[0])], self.ref_index[id(args[0])]
+        return lambda n, t: fn(n[i], t[i])
+
+
+def _is_glob(node) -> bool:
+    return isinstance(node, Tree) and node.data == "ref" and any("*" in str(p) for p in node.children[1:])
+
+
+def _flatten_args(parts, n, t) -> list:
+    out = []
+    for part, glob in parts:
+        if glob:
+            out.extend(n[part])
+        else:
+            out.append(part(n, t))
+    return out
+
+
+def _plain(tree, ref_index: dict, op: str | None) -> dict:
+    """Compiled's plain fields: `plain`, (numbers, types) -> (outcome, left, right), absent when
+    the general path is needed; `plain_blank_zero`."""
+    compiler = _PlainCompiler(ref_index)
+    try:
+        if op is None:
+            test = compiler.test(tree)
+            return {"plain": lambda n, t: (test(n, t), None, None), "plain_blank_zero": not compiler.asks_blank}
+        left, _, right, *rest = tree.children
+        lf, rf = compiler.value(left), compiler.value(right)
+        tf = compiler.value(rest[1]) if rest else None
+    except _NotPlain:
+        return {}
+
+    def run(n, t):
+        left, right = lf(n, t), rf(n, t)
+        return compare(op, left, right, tf(n, t) if tf else None), left, right
+    return {"plain": run}
+
+
 def _negate(value):
     return value if isinstance(value, Unknown) else -value
 
@@ -463,7 +662,8 @@ def compile_expression(source: str) -> Compiled:
     compiler = _Compiler(source)
     _check_globs(compiler, tree)
     if tree.data != "compare":
-        return Compiled(source, compiler.build(tree), tuple(compiler.refs))
+        fn = compiler.build(tree)
+        return Compiled(source, fn, tuple(compiler.refs), **_plain(tree, compiler.ref_index, None))
     # a top-level comparison keeps its sides apart, so that details can report both values
     left, op, right, *rest = tree.children
     lf, rf = compiler.build(left), compiler.build(right)
@@ -474,7 +674,7 @@ def compile_expression(source: str) -> Compiled:
 
     def fn(env):
         return compare(op, as_number(env, lf(env)), as_number(env, rf(env)), as_number(env, tf(env)) if tf else None)
-    return Compiled(source, fn, tuple(compiler.refs), op, lf, rf, tf)
+    return Compiled(source, fn, tuple(compiler.refs), op, lf, rf, tf, **_plain(tree, compiler.ref_index, op))
 
 
 # ---- checking references against the templates --------------------------------------------------

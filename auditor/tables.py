@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property, lru_cache
+from operator import add
 from pathlib import Path
+from typing import NamedTuple
 
 from . import resource_dir
 from .model import Cell, Report, Row, Span, Table
@@ -224,6 +226,44 @@ class Template:
     def header_matcher(self) -> Matcher:
         return _header_matcher(self)
 
+    @cached_property
+    def _label_memo(self) -> dict:
+        return {}
+
+    def names_label(self, key: str) -> bool:
+        """Whether a normalized label names a row, group, block or column of this template."""
+        memo = self._label_memo
+        found = memo.get(key)
+        if found is None:
+            found = bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0])
+            if len(memo) < 50000:
+                memo[key] = found
+        return found
+
+    def names_edition_label(self, key: str) -> bool:
+        """Whether a normalized label names something only this edition of the table has."""
+        memo = self._label_memo
+        found = memo.get(("edition", key))
+        if found is None:
+            distinct = distinct_aliases(self)
+            found = self.row_matcher.match(key)[1] in distinct or self.header_matcher.match(key)[1] in distinct
+            if len(memo) < 50000:
+                memo[("edition", key)] = found
+        return found
+
+    @lru_cache(maxsize=64)
+    def slots_in_block(self, block: str | None) -> tuple[int, ...]:
+        return tuple(i for i, s in enumerate(self.slots) if block is None or s.block == block)
+
+    @lru_cache(maxsize=256)
+    def slots_in_group(self, block: str | None, group: str) -> tuple[int, ...]:
+        return tuple(i for i in self.slots_in_block(block) if group in self.slots[i].row.groups)
+
+    @lru_cache(maxsize=256)
+    def slot_weights(self, anchor: str, slots: tuple[int, ...]) -> dict:
+        """{slot: weight} a row may take (shared between rows: never modified)."""
+        return {i: _WEIGHT[anchor] for i in slots}
+
     def __hash__(self):
         return hash((self.table, self.editions, self.path))
 
@@ -359,7 +399,8 @@ def report_cache(report: Report) -> dict:
 
 
 def _label_hits(keys: list[str], template: Template) -> int:
-    return sum(1 for k in keys if template.row_matcher.match(k)[0] or template.header_matcher.match(k)[0])
+    names = template.names_label
+    return sum(1 for k in keys if names(k))
 
 
 def _facts(report: Report, tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -422,23 +463,31 @@ class ParsedRow:
     slot: int | None = None
     how: str = ""  # label | group | position | ambiguous | skipped
     block: str | None = None  # heading rows: the block they open
+    label_keys: tuple[str, ...] = ()  # label_key of each label cell
+    value_kinds: tuple[Kind, ...] = ()  # the kind of each value
 
 
-_VALUE_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL, Kind.ZERO, Kind.NA})
+# a tuple, not a set: members compare by identity first, while hashing an Enum runs Python code
+_VALUE_KINDS = (Kind.INTEGER, Kind.ZERO, Kind.DECIMAL, Kind.NA)
 
 
-def _split_row(kinds: list[Kind]) -> tuple[list[int], int]:
+def _split_row(kinds: tuple[Kind, ...]) -> tuple[list[int], int]:
     """(indices of the leading label cells, index where the values start)."""
-    first_value = next((i for i, k in enumerate(kinds) if k in _VALUE_KINDS), len(kinds))
-    text_before = [i for i in range(first_value) if kinds[i] == Kind.TEXT]
+    first_value = len(kinds)
+    for i, k in enumerate(kinds):
+        if k in _VALUE_KINDS:
+            first_value = i
+            break
+    text_before = [i for i in range(first_value) if kinds[i] is Kind.TEXT]
     return text_before, (text_before[-1] + 1 if text_before else 0)
 
 
-def _strip_trailing_blanks(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
-    end = len(cells)
-    while end and parse_value(cells[end - 1].text).kind == Kind.BLANK:
+def _filled_end(kinds: tuple[Kind, ...]) -> int:
+    """Index just after the last cell that is not blank."""
+    end = len(kinds)
+    while end and kinds[end - 1] is Kind.BLANK:
         end -= 1
-    return cells[:end]
+    return end
 
 
 @dataclass(frozen=True)
@@ -450,6 +499,8 @@ class RowFacts:
     label_at: tuple[int, ...]  # indices of the leading label cells
     start: int  # index where the values start
     keys: tuple[str, ...]  # label_key of each cell ("" for values and blanks)
+    kinds: tuple[Kind, ...]  # the kind of each cell's value
+    end: int  # index just after the last cell that is not blank
 
 
 def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -459,10 +510,10 @@ def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
         lead = all(r.cells and not r.cells[0].text for r in table.rows)
         for row in table.rows:
             cells = row.cells[1:] if lead else row.cells
-            kinds = [parse_value(c.text).kind for c in cells]
+            kinds = tuple([parse_value(c.text).kind for c in cells])
             label_at, start = _split_row(kinds)
-            keys = tuple(label_key(c.text) if k == Kind.TEXT else "" for c, k in zip(cells, kinds))
-            out.append(RowFacts(row, cells, tuple(label_at), start, keys))
+            keys = tuple([label_key(c.text) if k is Kind.TEXT else "" for c, k in zip(cells, kinds)])
+            out.append(RowFacts(row, cells, tuple(label_at), start, keys, kinds, _filled_end(kinds)))
     return tuple(out)
 
 
@@ -470,30 +521,39 @@ _WEIGHT = {"label": 4, "group": 2, "bare": 1, "unknown_label": 1}
 
 
 def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
-    cells, label_at, start = f.cells, f.label_at, f.start
-    matched = [(i, t) for i in label_at[:2] if (t := template.row_matcher.match(f.keys[i])[0])]
-    if matched and matched[-1][0] < label_at[-1] and len(f.keys[matched[-1][0] + 1]) <= 4:
-        start = matched[-1][0] + 1  # a word after a recognised label is a value in words ("若干"), not more label
-    labels = tuple(cells[i] for i in label_at if i < start)
-    raw_values = cells[start:]
-    values = _strip_trailing_blanks(raw_values)
-    targets = [t for _, t in matched]
-    row_t = next((t for t in reversed(targets) if t[0] == "row"), None)
-    group_t = next((t for t in reversed(targets) if t[0] == "group"), None)
-    block_t = next((t for t in targets if t[0] == "block"), None)
+    cells, keys, label_at, start = f.cells, f.keys, f.label_at, f.start
+    match = template.row_matcher.match
+    row_t = group_t = block_t = None  # the last row and group label, the first block label
+    last = None
+    for i in label_at[:2]:
+        target = match(keys[i])[0]
+        if target:
+            last = i
+            if target[0] == "row":
+                row_t = target
+            elif target[0] == "group":
+                group_t = target
+            elif block_t is None:
+                block_t = target
+    if last is not None and last < label_at[-1] and len(keys[last + 1]) <= 4:
+        start = last + 1  # a word after a recognised label is a value in words ("若干"), not more label
+    at = [i for i in label_at if i < start]
+    labels, label_keys = tuple([cells[i] for i in at]), tuple([keys[i] for i in at])
+    end = max(start, f.end)
+    raw_values, values, value_kinds = cells[start:], cells[start:end], f.kinds[start:end]
     if not values and row_t is None:
         role = "heading" if block_t else "header" if labels else "other"
-        return ParsedRow(f.row, role, labels, values, raw_values, block=block_t[1] if block_t else None)
-    slots = template.slots
+        return ParsedRow(f.row, role, labels, values, raw_values, block=block_t[1] if block_t else None,
+                         label_keys=label_keys, value_kinds=value_kinds)
     block = block_t[1] if block_t else current_block
-    in_block = [i for i, s in enumerate(slots) if block is None or s.block == block]
     if row_t:
-        anchor, allowed = "label", [row_t[1]]
+        anchor, allowed = "label", (row_t[1],)
     elif group_t:
-        anchor, allowed = "group", [i for i in in_block if group_t[1] in slots[i].row.groups]
+        anchor, allowed = "group", template.slots_in_group(block, group_t[1])
     else:
-        anchor, allowed = ("unknown_label" if labels else "bare"), in_block
-    return ParsedRow(f.row, "data", labels, values, raw_values, {i: _WEIGHT[anchor] for i in allowed}, anchor)
+        anchor, allowed = ("unknown_label" if labels else "bare"), template.slots_in_block(block)
+    return ParsedRow(f.row, "data", labels, values, raw_values, template.slot_weights(anchor, allowed), anchor,
+                     label_keys=label_keys, value_kinds=value_kinds)
 
 
 def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[ParsedRow]:
@@ -511,31 +571,46 @@ def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[Parsed
 # ---- row alignment: monotone, best weight, unique placements only ------------------------------
 
 
-def _prefix_scores(weights: list[dict], n: int) -> list[list[int]]:
-    f = [[0] * (n + 1)]
+def _dense(weights: list[dict], n: int) -> list[list[int]]:
+    """Each row's weights as a list over the slots (0: the row may not take that slot)."""
+    out = []
     for w in weights:
-        prev, cur, left = f[-1], [0] * (n + 1), 0
-        for j in range(1, n + 1):
-            best = prev[j] if prev[j] > left else left
-            wt = w.get(j - 1)
-            if wt is not None and prev[j - 1] + wt > best:
-                best = prev[j - 1] + wt
-            cur[j] = left = best
+        row = [0] * n
+        for t, wt in w.items():
+            row[t] = wt
+        out.append(row)
+    return out
+
+
+def _prefix_scores(dense: list[list[int]], n: int) -> list[list[int]]:
+    """f[i][j]: best weight placing rows before i into slots before j."""
+    f = [[0] * (n + 1)]
+    for w in dense:
+        prev, cur, left = f[-1], [0], 0
+        for here, diagonal, wt in zip(prev[1:], prev, w):
+            best = here if here > left else left
+            if wt and diagonal + wt > best:
+                best = diagonal + wt
+            cur.append(best)
+            left = best
         f.append(cur)
     return f
 
 
-def _suffix_scores(weights: list[dict], n: int) -> list[list[int]]:
+def _suffix_scores(dense: list[list[int]], n: int) -> list[list[int]]:
+    """b[i][j]: best weight placing rows from i on into slots from j on."""
     b = [[0] * (n + 1)]
-    for w in reversed(weights):
-        nxt, cur, right = b[0], [0] * (n + 1), 0
-        for j in range(n - 1, -1, -1):
-            best = nxt[j] if nxt[j] > right else right
-            wt = w.get(j)
-            if wt is not None and nxt[j + 1] + wt > best:
-                best = nxt[j + 1] + wt
-            cur[j] = right = best
-        b.insert(0, cur)
+    for w in reversed(dense):
+        nxt, cur, right = b[-1], [0], 0
+        for here, diagonal, wt in zip(reversed(nxt[:-1]), reversed(nxt), reversed(w)):
+            best = here if here > right else right
+            if wt and diagonal + wt > best:
+                best = diagonal + wt
+            cur.append(best)
+            right = best
+        cur.reverse()
+        b.append(cur)
+    b.reverse()
     return b
 
 
@@ -545,12 +620,18 @@ def align_rows(weights: list[dict], n: int) -> list[tuple[int | None, set[int]]]
     An alignment maps rows to template slots in order, each slot at most once; a row may stay
     unplaced. Best = largest total weight (a labelled row outweighs rows placed by position). A
     row is placed only when every best alignment puts it in the same slot: never a guess."""
-    f, b = _prefix_scores(weights, n), _suffix_scores(weights, n)
+    only = [next(iter(w)) if len(w) == 1 else None for w in weights]
+    if None not in only and all(a < b for a, b in zip(only, only[1:])):
+        # every row has one slot and they ascend: placing them all is the only best alignment
+        return [(slot, {slot}) for slot in only]
+    dense = _dense(weights, n)
+    f, b = _prefix_scores(dense, n), _suffix_scores(dense, n)
     best = f[len(weights)][n]
     out = []
     for i, w in enumerate(weights):
-        possible = {t for t, wt in w.items() if f[i][t] + wt + b[i + 1][t + 1] == best}
-        can_skip = any(f[i][j] + b[i + 1][j] == best for j in range(n + 1))
+        before, after = f[i], b[i + 1]
+        possible = {t for t, wt in w.items() if before[t] + wt + after[t + 1] == best}
+        can_skip = best in map(add, before, after)
         out.append((next(iter(possible)) if len(possible) == 1 and not can_skip else None, possible))
     return out
 
@@ -558,8 +639,9 @@ def align_rows(weights: list[dict], n: int) -> list[tuple[int | None, set[int]]]
 # ---- cells --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlacedCell:
+class PlacedCell(NamedTuple):
+    """A template cell's value and where it came from (a named tuple: hundreds per report)."""
+
     value: Value
     cell: Cell | None = None  # the source cell (None: the row has no cell there, or no row)
     row: Row | None = None
@@ -575,9 +657,9 @@ class PlacedCell:
 def _keeps_blanks(rows: list[ParsedRow]) -> bool:
     """A blank cell between two values shows that this table keeps its empty cells in place."""
     for r in rows:
-        kinds = [parse_value(c.text).kind for c in r.values]
-        filled = [i for i, k in enumerate(kinds) if k != Kind.BLANK]
-        if filled and any(kinds[i] == Kind.BLANK for i in range(filled[0], filled[-1])):
+        kinds = r.value_kinds
+        filled = [i for i, k in enumerate(kinds) if k is not Kind.BLANK]
+        if filled and Kind.BLANK in kinds[filled[0]:filled[-1]]:
             return True
     return False
 
@@ -655,6 +737,25 @@ class Alignment:
                 out.update(_unplaced_slot(slot, "ambiguous" if t in self.claimed else "missing", self.claimed.get(t, [])))
         return out
 
+    @cached_property
+    def numbers(self) -> dict:
+        """Address -> number of every cell that holds one (integer, decimal or zero)."""
+        return {address: placed.value.number for address, placed in self.cells.items()
+                if placed.value.number is not None}
+
+    @cached_property
+    def numbers_blank_zero(self) -> dict:
+        """The same, with blank and not-applicable cells ("/", "-", "无") as 0."""
+        out = dict(self.numbers)
+        out.update((address, 0) for address, placed in self.cells.items() if placed.value.is_empty)
+        return out
+
+    @cached_property
+    def items(self) -> dict:
+        """Address -> (table id, address, PlacedCell): what an assertion's reference resolves to."""
+        table = self.template.table
+        return {address: (table, address, placed) for address, placed in self.cells.items()}
+
     def cell(self, address: Address) -> PlacedCell:
         found = self.cells.get(address)
         if found is not None:
@@ -671,20 +772,18 @@ class Alignment:
         return sum(1 for r in self.rows if r.role == "data" and r.how == "ambiguous")
 
 
-def _edition_hits(parsed: list[ParsedRow], facts: tuple[RowFacts, ...], template: Template) -> list[Cell]:
-    distinct = distinct_aliases(template)
-    hits = []
-    for r, f in zip(parsed, facts):
-        for cell in r.labels:
-            key = label_key(cell.text)
-            if template.row_matcher.match(key)[1] in distinct or template.header_matcher.match(key)[1] in distinct:
-                hits.append(cell)
-    return hits
+def _edition_hits(parsed: list[ParsedRow], template: Template) -> tuple[Cell, ...]:
+    """Label cells that name a row or column only this edition of the table has."""
+    specific = template.names_edition_label
+    return tuple(cell for r in parsed for cell, key in zip(r.labels, r.label_keys) if specific(key))
 
 
-def align_to(tables: tuple[Table, ...], template: Template, where: str = "section", facts=None) -> Alignment:
+def align_to(tables: tuple[Table, ...], template: Template, where: str = "section", facts=None,
+             parsed: list[ParsedRow] | None = None) -> Alignment:
+    """Place the rows of `tables` on `template` (`parsed`: its rows as _parsed_rows read them, if
+    already computed; they are completed in place)."""
     facts = facts if facts is not None else row_facts(tables)
-    parsed = _parsed_rows(facts, template)
+    parsed = parsed if parsed is not None else _parsed_rows(facts, template)
     data = [i for i, r in enumerate(parsed) if r.role == "data"]
     placements = align_rows([parsed[i].weights for i in data], len(template.slots))
     claimed = {}
@@ -696,11 +795,11 @@ def align_to(tables: tuple[Table, ...], template: Template, where: str = "sectio
             r.how = "ambiguous" if possible else "skipped"
             for t in possible:
                 claimed.setdefault(t, []).append(r.row)
-    hits = _edition_hits(parsed, facts, template)
+    hits = _edition_hits(parsed, template)
     placed = sum(1 for r in parsed if r.slot is not None)
     ambiguous = sum(1 for r in parsed if r.how == "ambiguous")
     return Alignment(template, tables, where, tuple(parsed), claimed, _keeps_blanks([parsed[i] for i in data]),
-                     (len(hits), placed, -ambiguous), tuple(hits))
+                     (len(hits), placed, -ambiguous), hits)
 
 
 def choose(alignments: list[Alignment], edition: str | None) -> Alignment:
@@ -710,28 +809,57 @@ def choose(alignments: list[Alignment], edition: str | None) -> Alignment:
     return next((a for a in tied if edition in a.template.editions), tied[0])
 
 
-def aligned(report: Report, table_id: str, vocabulary) -> Alignment | None:
-    """The report's `table_id` aligned to the best-fitting template (cached per report)."""
+def _cached(report: Report, key: tuple, compute):
     cache = report_cache(report)
-    key = ("aligned", table_id)
     if key not in cache:
-        cache[key] = _align_report(report, table_id, vocabulary)
+        cache[key] = compute()
     return cache[key]
+
+
+def _located(report: Report, table_id: str, vocabulary) -> tuple[tuple[Table, ...], str, tuple]:
+    """(tables, where they were found, their rows' facts) of `table_id` in the report."""
+    def compute():
+        tables, where = locate_tables(report, table_id, vocabulary)
+        return tables, where, _facts(report, tables) if tables else ()
+    return _cached(report, ("located", table_id), compute)
+
+
+def _reading(report: Report, table_id: str, template: Template, vocabulary) -> tuple[list[ParsedRow], tuple]:
+    """The table's rows read against one template, and the edition-specific labels among them."""
+    def compute():
+        parsed = _parsed_rows(_located(report, table_id, vocabulary)[2], template)
+        return parsed, _edition_hits(parsed, template)
+    return _cached(report, ("reading", table_id, template.name), compute)
+
+
+def alignment_for(report: Report, table_id: str, template: Template, vocabulary) -> Alignment | None:
+    """The report's `table_id` placed on one template (cached per report); None without the table."""
+    def compute():
+        tables, where, facts = _located(report, table_id, vocabulary)
+        if not tables:
+            return None
+        return align_to(tables, template, where, facts, _reading(report, table_id, template, vocabulary)[0])
+    return _cached(report, ("alignment", table_id, template.name), compute)
 
 
 def alternatives(report: Report, table_id: str, vocabulary) -> dict[str, Alignment]:
     """Alignment against every edition's template, by template name (for the edition rules)."""
-    cache = report_cache(report)
-    key = ("alternatives", table_id)
-    if key not in cache:
-        tables, where = locate_tables(report, table_id, vocabulary)
-        facts = _facts(report, tables) if tables else ()
-        cache[key] = {t.name: align_to(tables, t, where, facts) for t in templates()[table_id]} if tables else {}
-    return cache[key]
+    options = {t.name: alignment_for(report, table_id, t, vocabulary) for t in templates()[table_id]}
+    return {name: a for name, a in options.items() if a is not None}
+
+
+def aligned(report: Report, table_id: str, vocabulary) -> Alignment | None:
+    """The report's `table_id` aligned to the best-fitting template (cached per report)."""
+    return _cached(report, ("aligned", table_id), lambda: _align_report(report, table_id, vocabulary))
 
 
 def _align_report(report: Report, table_id: str, vocabulary) -> Alignment | None:
-    if table_id not in templates():
+    """Only the templates with the most edition-specific labels are aligned in full: the score
+    compares those labels first, so no other template can win."""
+    if table_id not in templates() or not _located(report, table_id, vocabulary)[0]:
         return None
-    options = alternatives(report, table_id, vocabulary)
-    return choose(list(options.values()), report.edition) if options else None
+    options = templates()[table_id]
+    hits = [len(_reading(report, table_id, t, vocabulary)[1]) for t in options]
+    best = max(hits)
+    return choose([alignment_for(report, table_id, t, vocabulary) for t, h in zip(options, hits) if h == best],
+                  report.edition)

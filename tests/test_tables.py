@@ -92,6 +92,52 @@ def test_a_labelled_row_outweighs_a_bare_one():
 
 # ---- alignment on seed 004 ----------------------------------------------------------------------
 
+def _best_alignments(weights, n):
+    """Every monotone partial assignment of rows to slots with the largest total weight (brute force)."""
+    best, found = -1, []
+
+    def walk(i, next_slot, chosen, total):
+        nonlocal best, found
+        if i == len(weights):
+            if total > best:
+                best, found = total, [tuple(chosen)]
+            elif total == best:
+                found.append(tuple(chosen))
+            return
+        walk(i + 1, next_slot, chosen + [None], total)
+        for slot, wt in weights[i].items():
+            if slot >= next_slot:
+                walk(i + 1, slot + 1, chosen + [slot], total + wt)
+
+    walk(0, 0, [], 0)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_row_alignment_agrees_with_brute_force(seed):
+    """A row is placed exactly when every best alignment puts it in the same slot; `possible`
+    holds the slots it takes in some best alignment."""
+    import random
+
+    rng = random.Random(seed)
+    n = rng.randint(1, 6)
+    weights = []
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.random()
+        if kind < 0.4:
+            weights.append({rng.randrange(n): 4})
+        elif kind < 0.7:
+            lo = rng.randrange(n)
+            weights.append({t: 2 for t in range(lo, rng.randint(lo + 1, n))})
+        else:
+            weights.append({t: 1 for t in range(n)})
+    best = _best_alignments(weights, n)
+    for i, (slot, possible) in enumerate(align_rows(weights, n)):
+        taken = {b[i] for b in best}
+        assert possible == taken - {None}
+        assert slot == (next(iter(taken)) if len(taken) == 1 and None not in taken else None)
+
+
 def test_2023_bare_rows_are_placed_by_position(seed004, vocabulary):
     t3 = aligned(_report(seed004, 2023), "t3", vocabulary)
     assert t3.template.name == "t3@2021" and t3.where == "section"

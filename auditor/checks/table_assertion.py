@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from ..expr import (Compiled, Env, ExpressionError, Unknown, as_number, cell_name, cell_number, compare,
-                    compile_expression, instance_key, instances, parse_domains, substitute, validate_refs)
+from ..expr import (Compiled, Env, ExpressionError, Unknown, as_number, bind_refs, cell_name, cell_number, compare,
+                    compile_expression, instance_key, instances, number_fits, parse_domains, plain_numbers,
+                    resolve_refs, substitute, touched_cells, validate_refs)
 from ..findings import Evidence, Outcome, Status
 from ..tables import Kind, aligned, report_cache
 
@@ -83,19 +85,23 @@ def prepare(params) -> Prepared:
 
 class Instance:
     """One evaluation of a rule's assertion (one row, column, block or cell). A plain slotted
-    class: thousands are made per report."""
+    class: hundreds are made per report."""
 
-    __slots__ = ("rule", "bindings", "status", "left", "right", "reasons", "cells", "template", "_addresses")
+    __slots__ = ("rule", "bindings", "plan", "tables", "status", "left", "right", "reasons", "_resolved",
+                 "template", "_cells", "_addresses")
 
-    def __init__(self, rule, bindings: dict, status: Status, left=None, right=None, reasons=(), cells=(),
-                 template=None):
+    def __init__(self, rule, bindings: dict, plan, tables: dict, status: Status, left=None, right=None, reasons=(),
+                 resolved=None, template=None):
         self.rule = rule
         self.bindings = bindings
+        self.plan = plan  # the references bound to template addresses (expr.bind_refs)
+        self.tables = tables  # the aligned tables, by id
         self.status = status  # PASS | FAIL | INDETERMINATE
         self.left, self.right = left, right  # numbers of a top-level comparison
         self.reasons = reasons
-        self.cells = cells  # (table, address, PlacedCell) the evaluation touched, each once
+        self._resolved = resolved  # the cells each reference named (resolved on demand)
         self.template = template  # of the rule's main table, for labels
+        self._cells = None
         self._addresses = None
 
     @property
@@ -104,17 +110,30 @@ class Instance:
 
     @property
     def text(self) -> str:
-        return substitute(self.rule.prepared.expression.source, self.bindings)
+        return _substituted(self.rule.prepared.expression.source, tuple(self.bindings.items()))
 
     @property
     def label(self) -> tuple[str, str]:
-        return _label(self.template, self.bindings)
+        return _cached_label(self.template, tuple(self.bindings.items()))
 
     @property
     def difference(self):
         if isinstance(self.left, (int, Decimal)) and isinstance(self.right, (int, Decimal)):
             return self.left - self.right
         return None
+
+    @property
+    def resolved(self) -> tuple:
+        if self._resolved is None:
+            self._resolved = resolve_refs(self.plan, self.tables)
+        return self._resolved
+
+    @property
+    def cells(self) -> tuple:
+        """(table, address, PlacedCell) the evaluation read, each once, in reading order."""
+        if self._cells is None:
+            self._cells = touched_cells(self.resolved)
+        return self._cells
 
     @property
     def addresses(self) -> frozenset:
@@ -129,6 +148,16 @@ class RuleRun:
     tables: dict  # table id -> Alignment
     instances: tuple[Instance, ...]
     missing: tuple[str, ...] = ()  # tables not found
+
+
+@lru_cache(maxsize=8192)
+def _substituted(source: str, bindings: tuple) -> str:
+    return substitute(source, dict(bindings))
+
+
+@lru_cache(maxsize=8192)
+def _cached_label(template, bindings: tuple) -> tuple[str, str]:
+    return _label(template, dict(bindings))
 
 
 def _label(template, bindings: dict) -> tuple[str, str]:
@@ -149,7 +178,6 @@ def _label(template, bindings: dict) -> tuple[str, str]:
 
 def evaluate(compiled: Compiled, env: Env):
     """(outcome, left, right): outcome is True, False or Unknown."""
-    env.touched = []
     if compiled.op is None:
         outcome = compiled.fn(env)
         if not isinstance(outcome, (bool, Unknown)):
@@ -165,14 +193,35 @@ def _status(outcome) -> Status:
     return Status.INDETERMINATE if isinstance(outcome, Unknown) else Status.PASS if outcome else Status.FAIL
 
 
-def _run_instance(rule, p: Prepared, tables: dict, bindings: dict, overrides=None) -> Instance:
-    env = Env(tables, bindings, p.blank, overrides)
-    outcome, left, right = evaluate(p.expression, env)
-    reasons = outcome.reasons if isinstance(outcome, Unknown) else ()
-    cells = {(t, a): (t, a, c) for t, a, c in env.touched}
-    return Instance(rule, bindings, _status(outcome), None if isinstance(left, Unknown) else left,
-                    None if isinstance(right, Unknown) else right, reasons, tuple(cells.values()),
-                    tables[p.table].template)
+def _run_instance(rule, p: Prepared, tables: dict, bindings: dict, plan, overrides=None) -> Instance:
+    template = tables[p.table].template
+    if overrides is None:
+        numbers = plain_numbers(p.expression, plan, tables, p.blank)
+        if numbers is not None:  # every cell holds a number: the plain path (same results, a fraction of the time)
+            outcome, left, right = p.expression.plain(numbers, plan.types)
+            return Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
+                            template=template)
+    resolved = resolve_refs(plan, tables)
+    outcome, left, right = evaluate(p.expression, Env(tables, bindings, p.blank, overrides, resolved))
+    return Instance(rule, bindings, plan, tables, _status(outcome),
+                    None if isinstance(left, Unknown) else left, None if isinstance(right, Unknown) else right,
+                    outcome.reasons if isinstance(outcome, Unknown) else (), resolved, template)
+
+
+@lru_cache(maxsize=512)
+def _plans(p: Prepared, layouts: tuple) -> tuple[tuple[dict, tuple], ...]:
+    """(bindings, bound references) of every instance on these templates: the same for every
+    report of the same layouts, so a batch computes it once per rule and edition."""
+    by_table = dict(zip(p.expression.tables, layouts))
+    alignments = {t: _Layout(template) for t, template in by_table.items()}
+    return tuple((b, bind_refs(p.expression, by_table, b)) for b in instances(p.domains, alignments, p.only, p.skip))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Stands for an alignment where only its template matters (expr.instances)."""
+
+    template: object
 
 
 def run_rule(report, rule, ctx) -> RuleRun:
@@ -186,8 +235,8 @@ def run_rule(report, rule, ctx) -> RuleRun:
         if missing:
             cache[key] = RuleRun(rule, tables, (), missing)
         else:
-            runs = tuple(_run_instance(rule, p, tables, b) for b in instances(p.domains, tables, p.only, p.skip))
-            cache[key] = RuleRun(rule, tables, runs)
+            plans = _plans(p, tuple(tables[t].template for t in p.expression.tables))
+            cache[key] = RuleRun(rule, tables, tuple(_run_instance(rule, p, tables, b, plan) for b, plan in plans))
     return cache[key]
 
 
@@ -228,11 +277,6 @@ def _sibling_runs(report, table: str, rule, ctx) -> list[RuleRun]:
     return [r for r in runs if not r.missing]
 
 
-def _plausible(value, column_type: str) -> bool:
-    integral = value == int(value)
-    return {"count": integral and value >= 0, "amount": value >= 0, "delta": integral}[column_type]
-
-
 def _normal(value):
     return int(value) if value == int(value) else value
 
@@ -253,7 +297,7 @@ class _Localizer:
                 self.by_cell.setdefault(address, []).append(n)
 
     def _rerun(self, run: RuleRun, inst: Instance, overrides: dict) -> Instance:
-        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.bindings, overrides)
+        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.bindings, inst.plan, overrides)
 
     def _effect(self, overrides: dict) -> tuple[set, bool]:
         """(failing relations fixed, whether a relation that held now fails)."""
@@ -293,7 +337,7 @@ class _Localizer:
         for address, placed in sorted(cells.items(), key=lambda kv: _order(kv[1])):
             column = self.entries[0][0].tables[self.table].template.cell_spec(address[1])[2]
             for value in sorted(self._trial_values(address, placed)):
-                if not _plausible(value, column.type):
+                if not number_fits(value, column.type):
                     continue
                 fixed, broke = self._effect({address: value})
                 alignment = self.entries[0][0].tables[self.table]
