@@ -49,11 +49,11 @@ class Value:
 
     @property
     def is_number(self) -> bool:
-        return self.kind in (Kind.INTEGER, Kind.DECIMAL, Kind.ZERO)
+        return self.number is not None  # set exactly for integer, decimal and zero
 
     @property
     def is_empty(self) -> bool:
-        return self.kind in (Kind.BLANK, Kind.NA)
+        return self.kind is Kind.BLANK or self.kind is Kind.NA
 
 
 BLANK = Value(Kind.BLANK)
@@ -145,6 +145,11 @@ class Slot:
     block: str | None  # the block whose rows these are (None: single or side by side)
     row: RowSpec
     columns: tuple[tuple[str | None, Column], ...]  # (block key, column), left to right
+
+    @cached_property
+    def addresses(self) -> tuple[Address, ...]:
+        """The address of each cell of this row, left to right."""
+        return tuple((block or self.block, self.row.key, col.key) for block, col in self.columns)
 
 
 @dataclass(frozen=True)
@@ -677,24 +682,16 @@ def _collapsed(values, n: int, line_hint: str) -> tuple[Value, tuple[str, str]]:
 
 
 def _place_cells(slot: Slot, parsed: ParsedRow, how: str, keeps_blanks: bool) -> dict:
-    n = len(slot.columns)
-    values = parsed.values
-    out = {}
-    if len(values) == n or (len(values) < n <= len(parsed.raw_values) and keeps_blanks):
-        source = parsed.raw_values[:n] if len(values) < n else values
-        for (block, col), cell in zip(slot.columns, source):
-            out[(block or slot.block, slot.row.key, col.key)] = PlacedCell(parse_value(cell.text), cell, parsed.row,
-                                                                            how, "position")
-        return out
+    addresses, row = slot.addresses, parsed.row
+    n, values, raw = len(addresses), parsed.values, parsed.raw_values
+    if len(values) == n or (len(values) < n <= len(raw) and keeps_blanks):
+        source = raw[:n] if len(values) < n else values
+        return {a: PlacedCell(parse_value(cell.text), cell, row, how, "position") for a, cell in zip(addresses, source)}
     if not values:
-        for i, (block, col) in enumerate(slot.columns):
-            cell = parsed.raw_values[i] if i < len(parsed.raw_values) else None
-            out[(block or slot.block, slot.row.key, col.key)] = PlacedCell(BLANK, cell, parsed.row, how, "blank_row")
-        return out
+        return {a: PlacedCell(BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row")
+                for i, a in enumerate(addresses)}
     value, reason = _collapsed(values, n, "")
-    for block, col in slot.columns:
-        out[(block or slot.block, slot.row.key, col.key)] = PlacedCell(value, None, parsed.row, how, "collapsed", reason)
-    return out
+    return {a: PlacedCell(value, None, row, how, "collapsed", reason) for a in addresses}
 
 
 def _unplaced_slot(slot: Slot, status: str, rows: list[Row]) -> dict:
@@ -705,8 +702,7 @@ def _unplaced_slot(slot: Slot, status: str, rows: list[Row]) -> dict:
     else:
         reason = (f"表中没有「{label}」行", f"the table has no row '{slot.row.label_en}'")
     row = rows[0] if len(rows) == 1 else None
-    return {(block or slot.block, slot.row.key, col.key): PlacedCell(Value(Kind.MISSING), None, row, status, "", reason)
-            for block, col in slot.columns}
+    return {a: PlacedCell(Value(Kind.MISSING), None, row, status, "", reason) for a in slot.addresses}
 
 
 # ---- alignment ----------------------------------------------------------------------------------
@@ -732,8 +728,7 @@ class Alignment:
             if r.slot is not None:
                 out.update(_place_cells(slots[r.slot], r, r.how, self.keeps_blanks))
         for t, slot in enumerate(slots):
-            key = (slot.columns[0][0] or slot.block, slot.row.key, slot.columns[0][1].key)
-            if key not in out:
+            if slot.addresses[0] not in out:
                 out.update(_unplaced_slot(slot, "ambiguous" if t in self.claimed else "missing", self.claimed.get(t, [])))
         return out
 

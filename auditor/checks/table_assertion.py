@@ -519,6 +519,8 @@ def _evidence(instances, loc: Localization | None, alignments) -> tuple[Evidence
         for c in option:
             add(c.placed.span, (f"{c.label[0]} 应为 {_fmt(c.expected)}", f"{c.label[1]} should be {_fmt(c.expected)}"))
     for inst in instances:
+        if len(out) >= MAX_EVIDENCE:
+            break
         for table, address, placed in inst.cells:
             name, name_en = cell_name(table, alignments[table], address)
             blank = placed.value.kind == Kind.BLANK
@@ -531,6 +533,8 @@ def _unknown_rows(instances) -> tuple[Evidence, ...]:
     """The rows whose cells could not be placed (or are blank or not numbers), once each."""
     out, seen = [], set()
     for inst in instances:
+        if len(out) >= MAX_EVIDENCE:
+            break
         for _, _, placed in inst.cells:
             if placed.value.is_number or placed.span is None:
                 continue
