@@ -515,9 +515,10 @@ def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
         lead = all(r.cells and not r.cells[0].text for r in table.rows)
         for row in table.rows:
             cells = row.cells[1:] if lead else row.cells
-            kinds = tuple([parse_value(c.text).kind for c in cells])
+            texts = [c.text for c in cells]
+            kinds = tuple([v.kind for v in map(parse_value, texts)])
             label_at, start = _split_row(kinds)
-            keys = tuple([label_key(c.text) if k is Kind.TEXT else "" for c, k in zip(cells, kinds)])
+            keys = tuple([label_key(t) if k is Kind.TEXT else "" for t, k in zip(texts, kinds)])
             out.append(RowFacts(row, cells, tuple(label_at), start, keys, kinds, _filled_end(kinds)))
     return tuple(out)
 
