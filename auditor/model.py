@@ -2,6 +2,8 @@
 
 A `Span` is a pair of offsets into the normalized text of the whole input file; `Text.locate`
 turns it into line:column of the original file. Rules and checks only ever see these classes.
+A document has hundreds of spans and table cells, so those are cheap to build: Span is a named
+tuple, the small classes have slots.
 """
 
 from __future__ import annotations
@@ -9,32 +11,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Union
+from typing import NamedTuple, Union
 
 
-@dataclass(frozen=True)
-class Span:
+class _Offsets(NamedTuple):
     start: int
     end: int
 
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError(f"span ends before it starts: {self.start}..{self.end}")
+
+class Span(_Offsets):
+    __slots__ = ()
+
+    def __new__(cls, start: int, end: int):
+        if end < start:
+            raise ValueError(f"span ends before it starts: {start}..{end}")
+        return tuple.__new__(cls, (start, end))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     text: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     cells: tuple[Cell, ...]
     span: Span
@@ -44,13 +50,13 @@ class Row:
         return tuple(c.text for c in self.cells)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     rows: tuple[Row, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetaField:
     """A header line field such as 索引号, 发布机构, 发布日期."""
 
@@ -59,21 +65,21 @@ class MetaField:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateMention:
     value: date
     text: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearMention:
     year: int
     text: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Closing:
     """The signature block: an optional agency line and the date line."""
 
@@ -85,7 +91,7 @@ class Closing:
 Block = Union[Paragraph, Table, "Section", Closing]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     level: int  # 1: 一、  2: （一）  3: 1. / 1、  4: （1）
     number: str  # as written: 一, 1, …
@@ -118,7 +124,7 @@ class Section:
         return tuple(b for b in self.walk() if not isinstance(b, Section))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatedPeriod:
     start: date
     end: date | None

@@ -11,13 +11,16 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from .model import Span
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFF5F: 0x28, 0xFF60: 0x29})
 _FOLDABLE = re.compile("[" + "".join(map(chr, sorted(_FOLD))) + "]+")
-_DROP = re.compile(r"\r\n?|[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_DROP = re.compile("\r\n?|[" + _ZERO_WIDTH + "]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +57,13 @@ class Location:
     text: str  # the original characters
 
 
+def _line_starts(text: str) -> list[int]:
+    if "\r" in text:
+        return [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    # the usual case, LF only: line lengths, without a match object per line
+    return list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
+
+
 class Text:
     """Normalized text of one input file with the map back to the original."""
 
@@ -64,7 +74,7 @@ class Text:
         # breaks: (normalized offset, original offset) where the mapping shifts; ascending
         self._norm_points = [b[0] for b in breaks]
         self._orig_points = [b[1] for b in breaks]
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", original)]
+        self._line_starts = _line_starts(original)
 
     def to_original(self, offset: int) -> int:
         i = bisect.bisect_right(self._norm_points, offset) - 1
@@ -88,6 +98,8 @@ class Text:
 
 def normalize(original: str, path: str = "") -> Text:
     simplified = _FOLDABLE.sub(lambda m: m.group().translate(_FOLD), to_simplified(original))
+    if not any(ch in simplified for ch in "\r" + _ZERO_WIDTH):  # the usual case; `in` beats the regex
+        return Text(original, simplified, [(0, 0)], path)
     pieces: list[str] = []
     breaks = [(0, 0)]
     norm_pos = 0

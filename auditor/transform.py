@@ -32,14 +32,14 @@ class ReportTransformer(Transformer):
         super().__init__(visit_tokens=False)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _span(self, token: Token, lstrip: int = 0) -> Span:
-        text = str(token)
+    def _span(self, text: str, start: int) -> Span:
+        """File span of `text`, which stands at logical offset `start`, blanks around it excluded."""
         stripped = text.rstrip()
         lead = len(stripped) - len(stripped.lstrip())
-        return self.lines.span(token.start_pos + lead + lstrip, token.start_pos + len(stripped))
+        return self.lines.span(start + lead, start + len(stripped))
 
     def _paragraph(self, token: Token) -> Paragraph:
-        return Paragraph(str(token).strip(), self._span(token))
+        return Paragraph(str(token).strip(), self._span(token, token.start_pos))
 
     # -- rules --------------------------------------------------------------------------------
     def start(self, children):
@@ -61,24 +61,30 @@ class ReportTransformer(Transformer):
                                     self.lines.span(start, token.start_pos + m.end(2))))
         return tuple(fields) or self._paragraph(token)
 
-    def row(self, children):
+    def table(self, children):
         token = children[0]
-        base = self.lines.base(token.start_pos)
-        cells, pos = [], token.start_pos + base
-        for raw in str(token).split("|"):
-            text = raw.strip()
-            start = pos + len(raw) - len(raw.lstrip())
-            cells.append(Cell(text, Span(start, start + len(text))))
-            pos += len(raw) + 1
-        return Row(tuple(cells), self._span(token))
-
-    def table(self, rows):
+        rows, pos = [], token.start_pos
+        for line in token.split("\n"):
+            if "|" in line:  # the other lines between rows are blank
+                rows.append(self._row(line, pos))
+            pos += len(line) + 1
         return Table(tuple(rows), Span(rows[0].span.start, rows[-1].span.end))
+
+    def _row(self, line: str, start: int) -> Row:
+        """The row on `line`, which starts at logical offset `start`."""
+        base = self.lines.base(start)
+        cells, pos = [], start + base
+        for raw in line.split("|"):
+            text = raw.strip()
+            cell_start = pos + len(raw) - len(raw.lstrip())
+            cells.append(Cell(text, Span(cell_start, cell_start + len(text))))
+            pos += len(raw) + 1
+        return Row(tuple(cells), self._span(line, start))
 
     def closing(self, children):
         date_token = children[-1]
         text = str(date_token).strip()
-        date = DateMention(parse_date(text), text, self._span(date_token))
+        date = DateMention(parse_date(text), text, self._span(date_token, date_token.start_pos))
         agency = self._paragraph(children[0]) if len(children) == 2 else None
         start = agency.span.start if agency else date.span.start
         return Closing(agency, date, Span(start, date.span.end))

@@ -111,3 +111,19 @@ def test_parse_is_total_on_shuffled_and_garbled_text():
         rng.shuffle(sample)
         for report in parse_text("\n".join(sample)).reports:
             assert report.span.end >= report.span.start
+
+
+def test_own_lexing_yields_exactly_larks_tokens():
+    """parsing._tokens lexes with the grammar's terminals, for speed; Lark's own lexer is the
+    reference (this also catches a lark release that changes what _scanner reads)."""
+    from auditor.parsing import _tokens, logical_lines, report_parser
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(example("004").parent.glob("*.txt"))]
+    rng = random.Random(11)
+    lines = "\n".join(texts).splitlines()
+    texts += ["\n".join(rng.sample(lines, 30) + ["", "  | a |", "\t", "x|y", "二○一二年三月二十七日"]) for _ in range(20)]
+    parser = report_parser()
+    for text in texts:
+        logical = logical_lines(text, 0).text + "\n"
+        theirs = [(t.type, str(t), t.start_pos) for t in parser.lex(logical)]
+        assert [(t.type, str(t), t.start_pos) for t in _tokens(logical)] == theirs

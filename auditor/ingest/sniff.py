@@ -10,7 +10,8 @@ def sniff_format(data: bytes, suffix: str = "") -> str:
     if head.startswith(b"PK\x03\x04") and b"word/" in data[:200000]:
         return "docx"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if any(lowered.startswith(m) or m in lowered[:1024] for m in _HTML_MARKERS):
+    start = lowered[:1024]
+    if any(lowered.startswith(m) or m in start for m in _HTML_MARKERS):
         return "html"
     if suffix in (".htm", ".html", ".xhtml") and b"<" in head:
         return "html"
