@@ -87,7 +87,11 @@ def _unknowns(*values) -> Unknown | None:
 
 
 def cell_name(table: str, alignment: Alignment, address) -> tuple[str, str]:
-    t = alignment.template
+    return _cell_name(alignment.template, address)
+
+
+@lru_cache(maxsize=8192)
+def _cell_name(t: Template, address) -> tuple[str, str]:
     zh, en = t.cell_label(address) if t.cell_spec(address) else (".".join(k for k in address if k),) * 2
     return f"{t.short} {zh}", f"{t.short_en} {en}"
 
@@ -113,9 +117,12 @@ def cell_number(env: Env, table: str, address, placed: PlacedCell):
 
 def _row_unknown(env: Env, table: str, address, placed: PlacedCell) -> Unknown:
     """A placement problem belongs to a row: name the row once, not each of its cells."""
-    template = env.tables[table].template
+    return _row_unknown_of(env.tables[table].template, address, placed.reason or ("无法确定", "cannot be determined"))
+
+
+@lru_cache(maxsize=8192)
+def _row_unknown_of(template: Template, address, reason: tuple[str, str]) -> Unknown:
     spec = template.cell_spec(address)
-    reason = placed.reason or ("无法确定", "cannot be determined")
     if spec is None:
         return Unknown(((f"{template.short}: {reason[0]}", f"{template.short_en}: {reason[1]}"),))
     block, row, _ = spec
