@@ -8,13 +8,14 @@ to the formatters one at a time."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from operator import attrgetter
 from typing import Iterable, Iterator
 
 from .engine import Context, audit_report
 from .errors import InputError
-from .findings import Finding
+from .findings import SEVERITIES, STATUSES, Finding, new_finding
 from .metadata import edition_for
 from .model import Report
 from .pipeline import ParsedFile, parse_file
@@ -109,9 +110,9 @@ def _init_worker(settings: AuditSettings):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _audit_in_worker(path) -> FileResult:
+def _audit_in_worker(path) -> tuple:
     s = _worker_settings
-    return audit_file(path, s.rules, s.ctx, s.year, s.agency_kind)
+    return pack(audit_file(path, s.rules, s.ctx, s.year, s.agency_kind), s.rules, s.ctx.lang)
 
 
 def effective_jobs(jobs: int, files: int) -> int:
@@ -137,8 +138,8 @@ def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1) -> Iter
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,))
-    ordered = pool.map(_audit_in_worker, paths, chunksize=_chunksize(len(paths), jobs))
-    return _drain(pool, ordered, paths, settings.ctx.lang)
+    packed = pool.map(_audit_in_worker, paths, chunksize=_chunksize(len(paths), jobs))
+    return _drain(pool, map(Unpacker(settings.rules, settings.ctx.lang).result, packed), paths, settings.ctx.lang)
 
 
 def _drain(pool, ordered, paths, lang: str) -> Iterator[FileResult]:
@@ -157,3 +158,64 @@ def _drain(pool, ordered, paths, lang: str) -> Iterator[FileResult]:
                                                          "未审核：批处理的工作进程意外退出").message(lang))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---- between processes ------------------------------------------------------------------------
+# Unpickling results was most of the parent's work per file besides writing the output. A finding
+# repeats its rule's name, category, severity, title and basis, and most findings (not applicable,
+# passed) carry no evidence: a worker sends the rule id with what the check decided, and the parent,
+# which holds the same rules, rebuilds the finding, once for all evidence-less findings alike.
+
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(DocumentResult) if f.name != "findings")
+_document_fields = attrgetter(*_DOCUMENT_FIELDS)
+
+
+def pack(result: FileResult, rules: dict, lang: str) -> tuple:
+    """`result` as plain tuples; Unpacker(rules, lang).result turns it back into an equal FileResult."""
+    title_of = attrgetter("title_en" if lang == "en" else "title")
+    documents = tuple((*_document_fields(d), tuple(_pack_finding(f, rules.get(f.rule), title_of) for f in d.findings))
+                      for d in result.documents)
+    return result.path, documents, result.error
+
+
+def _pack_finding(f: Finding, rule, title_of):
+    if rule is None or not (f.name == rule.name and f.category == rule.category and f.severity == rule.severity
+                            and f.title == title_of(rule) and f.basis == rule.basis):
+        return f  # not what these rules make: sent whole
+    message = None if f.message == f.title else f.message
+    if f.locations or f.details:
+        return f.rule, f.status.value, message, f.locations, f.details
+    return f.rule, f.status.value, message  # plain strings: a dict key hashed in C, unlike an Enum member
+
+
+class Unpacker:
+    """Rebuilds packed results in the parent process."""
+
+    MAX_SHARED = 4096
+
+    def __init__(self, rules: dict, lang: str):
+        self.rules, self.title_of = rules, attrgetter("title_en" if lang == "en" else "title")
+        self.shared: dict[tuple, Finding] = {}  # evidence-less findings: equal ones are one object
+
+    def result(self, packed: tuple) -> FileResult:
+        path, documents, error = packed
+        return FileResult(path, tuple(DocumentResult(**dict(zip(_DOCUMENT_FIELDS, d[:-1])),
+                                                     findings=tuple(map(self.finding, d[-1]))) for d in documents), error)
+
+    def finding(self, packed) -> Finding:
+        if type(packed) is not tuple:
+            return packed
+        if len(packed) == 3:
+            finding = self.shared.get(packed)
+            if finding is None:
+                if len(self.shared) >= self.MAX_SHARED:
+                    self.shared.clear()
+                finding = self.shared[packed] = self._build(*packed, (), {})
+            return finding
+        return self._build(*packed)
+
+    def _build(self, rule_id, status, message, locations, details) -> Finding:
+        rule = self.rules[rule_id]
+        title = self.title_of(rule)
+        return new_finding(rule_id, rule.name, rule.category, SEVERITIES[rule.severity], STATUSES[status], title,
+                           title if message is None else message, rule.basis, locations, details)

@@ -140,7 +140,8 @@ class BatchOutcome:
         for result in results:
             if result.error:
                 self.errors.append(result.error)
-            self.reached = self.reached or any(reaches(f, self.fail_on) for d in result.documents for f in d.findings)
+            if not self.reached and self.fail_on != "never":  # nothing reaches "never"
+                self.reached = any(reaches(f, self.fail_on) for d in result.documents for f in d.findings)
             yield result
 
     def exit_code(self) -> int:

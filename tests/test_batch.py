@@ -278,3 +278,17 @@ def test_a_dead_worker_names_every_file_not_audited(tmp_path):
     assert [r.path for r in out] == ["a.txt", "b.txt", "c.txt"] and pool.closed
     assert out[0].error is None
     assert all("工作进程意外退出" in r.error and r.path in r.error for r in out[1:])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_results_cross_processes_unchanged(batch_dir, settings, lang):
+    """Workers send packed results; the parent rebuilds them equal to what was audited."""
+    from dataclasses import replace
+
+    from auditor.audit import Unpacker, audit_file, pack
+
+    ctx = replace(settings.ctx, lang=lang)
+    unpacker = Unpacker(settings.rules, lang)
+    for path in sorted(p for p in batch_dir.rglob("*") if p.is_file()):
+        result = audit_file(path, settings.rules, ctx)
+        assert unpacker.result(pack(result, settings.rules, lang)) == result

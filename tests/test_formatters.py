@@ -225,3 +225,25 @@ def test_the_vendored_sarif_schema_rejects_a_bad_log():
     log["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+
+
+class _Mode(str):
+    """A str subclass, as str-Enum members are."""
+
+
+AWKWARD = [float("nan"), float("inf"), -float("inf"), 1.5, -0.0, True, False, None, 0, -7, 10 ** 20, "", "引号\"\\\n\t",
+           _Mode("x"), Status.PASS, (), [], {}, (1, "a", [None]), {1: "a", 2.5: "b", False: 1, None: 2, "k": {}},
+           {"nested": [{"a": []}, {"b": {"c": [1, [2, [3]]]}}]}]
+
+
+@pytest.mark.parametrize("level", [0, 1, 3])
+def test_indented_encoder_prints_what_json_dumps_prints(level):
+    from auditor.formatters.jsontext import dumps_indented
+
+    report = json.loads(json_out.render(MIXED, options(show_pass=True, show_na=True)))
+    for value in AWKWARD + [report]:
+        expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+        assert dumps_indented(value, level) == expected
+    for bad in ({(1, 2): 1}, {"a": object()}):
+        with pytest.raises(TypeError):
+            dumps_indented(bad)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from itertools import islice
 
 from ..model import Report, Section, Span
 from ..patterns import compile_pattern, finditer, search
@@ -65,8 +67,12 @@ class _PerReport:
 
 
 def _sections_by_level(report: Report) -> list[Section]:
-    return sorted((s for top in report.sections for s in top.walk() if isinstance(s, Section)),
-                  key=lambda s: (s.level, s.heading_span.start))
+    sections, pending = [], list(report.sections)
+    while pending:  # every section at any depth; not Section.walk, which also yields each paragraph and table
+        section = pending.pop()
+        sections.append(section)
+        pending.extend(c for c in section.children if isinstance(c, Section))
+    return sorted(sections, key=lambda s: (s.level, s.heading_span.start))
 
 
 def find_section(report: Report, term) -> Section | None:
@@ -76,11 +82,17 @@ def find_section(report: Report, term) -> Section | None:
 
     def compute():
         for section in _PerReport.get(report, "sections", lambda: _sections_by_level(report)):
-            if any(search(p, section.title) for p in term.patterns):
+            if _title_names(tuple(term.patterns), section.title):
                 return section
         return None
 
     return _PerReport.get(report, ("section", term.id, term.patterns), compute)
+
+
+@lru_cache(maxsize=8192)
+def _title_names(patterns: tuple[str, ...], title: str) -> bool:
+    # Headings repeat from report to report, and each search pays for its time bound
+    return any(search(p, title) for p in patterns)
 
 
 def resolve_scope(report: Report, scope: str, vocabulary) -> Scope:
@@ -117,12 +129,15 @@ def scope_or_outcome(report: Report, params: dict, vocabulary, if_missing: str):
                                  values={"scope": labels[0], "scope_en": labels[1]})
 
 
+_SCOPE_LABELS = {"document": ("全文", "the document"), "front": ("报告开头", "the opening"),
+                 "closing": ("落款", "the signature block"), "title": ("标题", "the title")}
+
+
 def scope_label(scope: str, vocabulary) -> tuple[str, str]:
     if scope.startswith("section:"):
         term = vocabulary.get(scope.split(":", 1)[1])
         return (f"「{term.label}」部分", f"section '{term.label_en}'") if term else (scope, scope)
-    return {"document": ("全文", "the document"), "front": ("报告开头", "the opening"),
-            "closing": ("落款", "the signature block"), "title": ("标题", "the title")}[scope]
+    return _SCOPE_LABELS[scope]
 
 
 def all_matches(patterns, scope: Scope):
@@ -136,8 +151,14 @@ def sentence_around(text: str, start: int, end: int, marks: str = "。;!?\n") ->
     return left, min(rights) if rights else len(text)
 
 
-def meaningful_chars(text: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff0-9A-Za-z]", text))
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+
+
+def meaningful_chars(text: str, at_most: int | None = None) -> int:
+    """Chinese characters, digits and Latin letters in `text`; counting stops at `at_most`."""
+    if at_most is None:
+        return len(_MEANINGFUL.findall(text))
+    return sum(1 for _ in islice(_MEANINGFUL.finditer(text), max(at_most, 0)))
 
 
 def field_date(report: Report, name: str):

@@ -14,11 +14,14 @@ PARAMS_SCHEMA = {
 }
 
 
-def _content_chars(report, section) -> int:
-    body = section.body_blocks
-    if not body:
-        return 0
-    return sum(meaningful_chars(report.slice(b.span)) for b in body)
+def _has_content(report, section, min_chars: int) -> bool:
+    """At least `min_chars` meaningful characters below the heading; reading stops once found."""
+    found = 0
+    for block in section.body_blocks:
+        if found >= min_chars:
+            break
+        found += meaningful_chars(report.slice(block.span), at_most=min_chars - found)
+    return found >= min_chars
 
 
 def check(report, rule, ctx):
@@ -32,7 +35,7 @@ def check(report, rule, ctx):
         if section is None:
             continue
         found.append((term, section))
-        if _content_chars(report, section) < min_chars:
+        if not _has_content(report, section, min_chars):
             empty.append((term, section))
     if not found:
         return indeterminate("文中未找到这些章节", "none of these sections was found")

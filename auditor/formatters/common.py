@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 from collections import Counter
 
 from ..findings import Finding, Severity, Status
+from .jsontext import dumps_indented
 
 STATUS_LABELS = {
     "pass": ("通过", "pass"), "fail": ("不通过", "fail"), "indeterminate": ("无法判断", "indeterminate"),
@@ -26,22 +26,16 @@ def label(table: dict, key, lang: str) -> str:
     return pair[1 if lang == "en" else 0] if pair else str(key)
 
 
+_STATUSES = tuple((key, Status(key)) for key in STATUS_LABELS)
+_SEVERITIES = tuple((key, Severity(key)) for key in SEVERITY_LABELS)
+
+
 def counts(findings) -> dict:
-    by_status, failing = Counter(), Counter()
-    _count_into(by_status, failing, findings)
-    return _counts_dict(by_status, failing)
-
-
-def _count_into(by_status: Counter, failing: Counter, findings):
-    for f in findings:
-        by_status[f.status.value] += 1
-        if f.status == Status.FAIL:
-            failing[f.severity.value] += 1
-
-
-def _counts_dict(by_status: Counter, failing: Counter) -> dict:
-    return {"by_status": {s: by_status.get(s, 0) for s in STATUS_LABELS},
-            "failing_by_severity": {s: failing.get(s, 0) for s in SEVERITY_LABELS}}
+    # list.count compares in C (identity first); hashing an Enum member runs Python code
+    statuses = [f.status for f in findings]
+    failing = [f.severity for f in findings if f.status == Status.FAIL]
+    return {"by_status": {key: statuses.count(status) for key, status in _STATUSES},
+            "failing_by_severity": {key: failing.count(severity) for key, severity in _SEVERITIES}}
 
 
 class Tally:
@@ -58,19 +52,18 @@ class Tally:
             self.unreadable += 1
         for doc in result.documents:
             self.documents += 1
-            _count_into(self._by_status, self._failing, doc.findings)
+            c = counts(doc.findings)
+            self._by_status.update(c["by_status"])
+            self._failing.update(c["failing_by_severity"])
 
     def counts(self) -> dict:
-        return _counts_dict(self._by_status, self._failing)
+        return {"by_status": {s: self._by_status.get(s, 0) for s in STATUS_LABELS},
+                "failing_by_severity": {s: self._failing.get(s, 0) for s in SEVERITY_LABELS}}
 
 
 def visible(findings, show_pass: bool = False, show_na: bool = False):
-    hidden = set()
-    if not show_pass:
-        hidden.add(Status.PASS)
-    if not show_na:
-        hidden.add(Status.NOT_APPLICABLE)
-    return [f for f in findings if f.status not in hidden]
+    hidden = ((Status.PASS,) if not show_pass else ()) + ((Status.NOT_APPLICABLE,) if not show_na else ())
+    return [f for f in findings if f.status not in hidden]  # a tuple: `in` compares in C, a set would hash in Python
 
 
 def reaches(finding: Finding, fail_on: str) -> bool:
@@ -90,7 +83,7 @@ def render_with(write, results, options) -> str:
 
 def json_at(value, level: int) -> str:
     """`value` as json.dumps(indent=2) prints it when nested `level` deep in a larger document."""
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+    return dumps_indented(value, level)
 
 
 class JsonArrayWriter:
