@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from functools import lru_cache
 
 from ..model import Closing, Paragraph, Report, Section, Span, Table
 from ..normalize import Text
 from ..pipeline import ParsedFile
+from .jsontext import dumps_indented
 
 
 def _loc(text: Text, span: Span | None) -> dict | None:
@@ -69,7 +69,7 @@ def parsed_to_dict(parsed: ParsedFile) -> dict:
 
 
 def render_json(parsed_files: list[ParsedFile]) -> str:
-    return json.dumps([parsed_to_dict(p) for p in parsed_files], ensure_ascii=False, indent=2, sort_keys=False)
+    return dumps_indented([parsed_to_dict(p) for p in parsed_files])
 
 
 def _short(s: str, width: int = 40) -> str:
