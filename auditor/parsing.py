@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
 
 from . import resource_dir
 from .model import Span
@@ -138,6 +139,9 @@ def parse_document(masked_text: str, start: int, end: int):
     if tokens is None:
         return parser.parse(text)  # Lark reports the unexpected character
     session = parser.parse_interactive()
-    for token in tokens:
-        session.feed_token(token)
-    return session.feed_eof(tokens[-1] if tokens else None)
+    try:
+        for token in tokens:
+            session.feed_token(token)
+        return session.feed_eof(tokens[-1] if tokens else None)
+    except UnexpectedInput:  # never, the grammar being total; Lark's own parse says where (line, column)
+        return parser.parse(text)

@@ -127,3 +127,40 @@ def test_own_lexing_yields_exactly_larks_tokens():
         logical = logical_lines(text, 0).text + "\n"
         theirs = [(t.type, str(t), t.start_pos) for t in parser.lex(logical)]
         assert [(t.type, str(t), t.start_pos) for t in _tokens(logical)] == theirs
+
+
+def test_an_agency_line_above_a_period_is_a_paragraph():
+    """SIGN_AGENCY looks ahead for a date line; a period such as 2021年1月1日至12月31日 passes that
+    look but is no date line. The grammar stays total: the agency line is a paragraph."""
+    text = "某市某区2021年政府信息公开工作年度报告\n\n一、总体情况\n本报告统计期限为：\n某区人民政府办公室\n2021年1月1日至12月31日\n"
+    report = parse_text(text).reports[0]
+    body = [b.text for b in report.sections[0].children if isinstance(b, Paragraph)]
+    assert body == ["本报告统计期限为:", "某区人民政府办公室", "2021年1月1日至12月31日"] and report.closing is None
+
+
+def test_a_parse_error_names_line_and_column(monkeypatch):
+    """Own lexing must not cost the position in Lark's message should the parser ever reject a token."""
+    import lark
+    import pytest
+
+    from auditor import parsing
+
+    real = parsing.report_parser()
+
+    class Rejecting:
+        options = real.options
+
+        def parse_interactive(self):
+            class Session:
+                def feed_token(self, token):
+                    raise lark.exceptions.UnexpectedToken(token, set())
+            return Session()
+
+        def parse(self, text):
+            raise lark.exceptions.UnexpectedCharacters(text, 5, 2, 3)
+
+    monkeypatch.setattr(parsing, "report_parser", lambda: Rejecting())
+    text = "一、总体情况\n正文。\n"
+    with pytest.raises(lark.exceptions.UnexpectedInput) as err:
+        parsing.parse_document(text, 0, len(text))
+    assert err.value.line == 2 and err.value.column == 3
