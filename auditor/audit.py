@@ -7,6 +7,7 @@ to the formatters one at a time."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -115,6 +116,12 @@ def _audit_in_worker(path) -> tuple:
     return pack(audit_file(path, s.rules, s.ctx, s.year, s.agency_kind), s.rules, s.ctx.lang)
 
 
+# Workers are forked: they inherit the compiled rules, whose closures cannot be pickled, so the
+# spawn/forkserver start methods (the default on Windows and macOS, and on Linux from Python 3.14)
+# would fail. Where there is no fork (Windows) a batch runs in this process.
+_FORK = "fork" in multiprocessing.get_all_start_methods()
+
+
 def effective_jobs(jobs: int, files: int) -> int:
     """--jobs 0 means one per core; never more processes than files."""
     wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
@@ -132,12 +139,13 @@ def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1) -> Iter
     With several jobs the worker processes are started here, before the caller consumes the
     iterator (and so before a progress bar starts its thread), not on the first next()."""
     paths = list(paths)
-    jobs = effective_jobs(jobs, len(paths))
+    jobs = effective_jobs(jobs, len(paths)) if _FORK else 1
     if jobs == 1:
         return (audit_file(p, settings.rules, settings.ctx, settings.year, settings.agency_kind) for p in paths)
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,))
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
+                               initargs=(settings,))
     packed = pool.map(_audit_in_worker, paths, chunksize=_chunksize(len(paths), jobs))
     return _drain(pool, map(Unpacker(settings.rules, settings.ctx.lang).result, packed), paths, settings.ctx.lang)
 

@@ -292,3 +292,20 @@ def test_results_cross_processes_unchanged(batch_dir, settings, lang):
     for path in sorted(p for p in batch_dir.rglob("*") if p.is_file()):
         result = audit_file(path, settings.rules, ctx)
         assert unpacker.result(pack(result, settings.rules, lang)) == result
+
+
+def test_parallel_batches_do_not_depend_on_the_default_start_method(batch_dir, settings):
+    """Compiled rules hold closures that cannot be pickled: workers are forked whatever the
+    platform's default start method (spawn on macOS, forkserver on Linux from Python 3.14)."""
+    import multiprocessing
+
+    paths = sorted(p for p in batch_dir.rglob("*") if p.is_file())[:6]
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("spawn", force=True)
+    try:
+        results = list(audit_files(paths, settings, jobs=2))
+    finally:
+        multiprocessing.set_start_method(before, force=True)
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert not any(r.error and "工作进程" in r.error for r in results)
+    assert results == list(audit_files(paths, settings, jobs=1))
