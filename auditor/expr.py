@@ -395,19 +395,21 @@ def plain_numbers(compiled: Compiled, plan: Plan, tables: dict, blank: str) -> l
     the expression asks whether cells are blank); otherwise None."""
     if compiled.plain is None:
         return None
-    zero = blank == "zero" and compiled.plain_blank_zero
+    zero = blank_as_zero(compiled, blank)
     if plan.table is not None:
-        alignment = tables[plan.table]
-        numbers = list(map((alignment.numbers_blank_zero if zero else alignment.numbers).get, plan.flat))
+        numbers = list(map(tables[plan.table].numbers_under(zero).get, plan.flat))
         return None if None in numbers else numbers
     out = []
     for (table, addresses, _), multi in zip(plan.refs, compiled.multi):
-        alignment = tables[table]
-        numbers = list(map((alignment.numbers_blank_zero if zero else alignment.numbers).get, addresses))
+        numbers = list(map(tables[table].numbers_under(zero).get, addresses))
         if None in numbers:
             return None
         out.append(numbers if multi else numbers[0])
     return out
+
+
+def blank_as_zero(compiled: Compiled, blank: str) -> bool:
+    return blank == "zero" and compiled.plain_blank_zero
 
 
 def touched_cells(resolved: tuple[Cells, ...]) -> tuple:
@@ -643,7 +645,7 @@ def _check_globs(compiler: _Compiler, tree):
         if call.data == "call" and str(call.children[0]) in _AGGREGATES:
             allowed |= {id(c) for c in call.children[1:] if isinstance(c, Tree) and c.data == "ref"}
     for ref in tree.iter_subtrees():
-        if ref.data == "ref" and id(ref) not in allowed and any("*" in str(p) for p in ref.children[1:]):
+        if _is_glob(ref) and id(ref) not in allowed:
             raise ExpressionError(f"{'.'.join(map(str, ref.children))} names several cells; wrap it in sum()",
                                   ref.children[0].column)
 

@@ -160,12 +160,19 @@ class Matcher:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, key: str) -> tuple[tuple, str] | tuple[None, None]:
-        found = self.memo.get(key)
-        if found is None:
-            found = next(((target, alias) for alias, target in self.entries if key.startswith(alias)), (None, None))
-            if len(self.memo) < 50000:
-                self.memo[key] = found
-        return found
+        return memoized(self.memo, key, lambda: next(((target, alias) for alias, target in self.entries
+                                                       if key.startswith(alias)), (None, None)))
+
+
+def memoized(memo: dict, key, compute):
+    """memo[key], computed on first use; the memo stops growing at 50,000 entries (labels repeat
+    from report to report, but a batch must not grow memory without bound)."""
+    found = memo.get(key)
+    if found is None:
+        found = compute()
+        if len(memo) < 50000:
+            memo[key] = found
+    return found
 
 
 def _matcher(pairs) -> Matcher:
@@ -237,24 +244,15 @@ class Template:
 
     def names_label(self, key: str) -> bool:
         """Whether a normalized label names a row, group, block or column of this template."""
-        memo = self._label_memo
-        found = memo.get(key)
-        if found is None:
-            found = bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0])
-            if len(memo) < 50000:
-                memo[key] = found
-        return found
+        return memoized(self._label_memo, key,
+                        lambda: bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0]))
 
     def names_edition_label(self, key: str) -> bool:
         """Whether a normalized label names something only this edition of the table has."""
-        memo = self._label_memo
-        found = memo.get(("edition", key))
-        if found is None:
+        def compute():
             distinct = distinct_aliases(self)
-            found = self.row_matcher.match(key)[1] in distinct or self.header_matcher.match(key)[1] in distinct
-            if len(memo) < 50000:
-                memo[("edition", key)] = found
-        return found
+            return self.row_matcher.match(key)[1] in distinct or self.header_matcher.match(key)[1] in distinct
+        return memoized(self._label_memo, ("edition", key), compute)
 
     @lru_cache(maxsize=64)
     def slots_in_block(self, block: str | None) -> tuple[int, ...]:
@@ -745,6 +743,9 @@ class Alignment:
         out = dict(self.numbers)
         out.update((address, 0) for address, placed in self.cells.items() if placed.value.is_empty)
         return out
+
+    def numbers_under(self, blank_zero: bool) -> dict:
+        return self.numbers_blank_zero if blank_zero else self.numbers
 
     @cached_property
     def items(self) -> dict:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from ..expr import (Compiled, Env, ExpressionError, Unknown, as_number, bind_refs, cell_name, cell_number, compare,
-                    compile_expression, instance_key, instances, number_fits, parse_domains, plain_numbers,
-                    resolve_refs, substitute, touched_cells, validate_refs)
+from ..expr import (Compiled, Env, ExpressionError, Unknown, as_number, bind_refs, blank_as_zero, cell_name,
+                    cell_number, compare, compile_expression, instance_key, instances, number_fits, parse_domains,
+                    plain_numbers, resolve_refs, substitute, touched_cells, validate_refs)
 from ..findings import Evidence, Outcome, Status
 from ..tables import Kind, aligned, report_cache
 
@@ -241,12 +241,13 @@ def run_rule(report, rule, ctx) -> RuleRun:
 
 
 def _run_all(rule, p: Prepared, tables: dict, plans) -> tuple[Instance, ...]:
-    """Every instance; the plain path inlined for one-table references (a rule such as TB14 has
-    hundreds of one-cell instances per report, where call overhead is most of the cost)."""
+    """Every instance, with the plain path inlined for one-table references: per-cell rules such as
+    TB14 have hundreds of instances per report, where call overhead is most of the cost (≈0.1 ms
+    of TB14's 0.44 ms on the 2023 Liaocheng report)."""
     plain, template, out = p.expression.plain, tables[p.table].template, []
     if plain is not None:
-        zero = p.blank == "zero" and p.expression.plain_blank_zero
-        lookup = {t: (a.numbers_blank_zero if zero else a.numbers).get for t, a in tables.items()}
+        zero = blank_as_zero(p.expression, p.blank)
+        lookup = {t: a.numbers_under(zero).get for t, a in tables.items()}
     for bindings, plan in plans:
         if plain is not None and plan.table is not None:
             numbers = list(map(lookup[plan.table], plan.flat))
