@@ -12,11 +12,23 @@ from operator import attrgetter
 
 from .checks import KINDS
 from .checks.common import REFERENCE_ORDER, reference_date
-from .findings import SEVERITIES, Finding, Location, Outcome, Status, new_finding
+from .findings import SEVERITIES, Finding, Location, Outcome, Status, new_finding, new_location
 from .model import Report
 from .patterns import PatternError
 from .pipeline import ParsedFile
 from .ruleset import Rule, in_range
+
+
+class _Bounded(dict):
+    """A memo that starts over when full: rule sets loaded over and over (tests) must not pile up."""
+
+    LIMIT = 4096
+
+    def put(self, key, value):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -65,15 +77,13 @@ class _Selector:
         self.in_force_on = applies_to.get("in_force_on")
 
 
-_SELECTORS: dict[int, _Selector] = {}
+_SELECTORS = _Bounded()
 
 
 def _selector(applies_to: dict) -> _Selector:
     selector = _SELECTORS.get(id(applies_to))
     if selector is None or selector.applies_to is not applies_to:  # keyed by id: the dict is unhashable
-        if len(_SELECTORS) > 4096:  # rule sets loaded over and over (tests) must not pile up
-            _SELECTORS.clear()
-        selector = _SELECTORS[id(applies_to)] = _Selector(applies_to)
+        selector = _SELECTORS.put(id(applies_to), _Selector(applies_to))
     return selector
 
 
@@ -161,9 +171,8 @@ class _Locator:
         return self.pages[max(i, 0)][1]
 
     def location(self, evidence) -> Location:
-        loc = self.text.locate(evidence.span)
         page = self.page_of(self.text.to_original(evidence.span.start)) if self.pages else None
-        return Location(loc.line, loc.column, loc.end_line, loc.end_column, loc.text, evidence.note_in(self.lang), page)
+        return new_location(*self.text.position(evidence.span), evidence.note_in(self.lang), page)
 
 
 def locate(parsed: ParsedFile, evidence, lang: str = "zh") -> Location:
@@ -192,14 +201,16 @@ def audit_report(parsed: ParsedFile, report: Report, rules: dict[str, Rule], ctx
     if ctx.rules is not rules:
         ctx = replace(ctx, rules=rules)
     locator = _Locator(parsed, ctx.lang)
-    for rule in rules.values():
-        gate = applicability(rule, report, ctx.as_of)
-        if gate is not None:
-            findings.append(_gated_finding(rule, gate, ctx.lang))
+    for rule, gated in _gates(rules, ctx.lang).for_report(report, ctx.as_of):
+        if gated is not None:
+            findings.append(gated)
+            continue
+        outcome = _checked(rule, report, ctx)
+        message = render_message(rule, outcome, report, ctx.lang)
+        if outcome.evidence or outcome.details:
+            findings.append(_finding(rule, outcome, message, tuple(map(locator.location, outcome.evidence)), ctx.lang))
         else:
-            outcome = _checked(rule, report, ctx)
-            findings.append(_finding(rule, outcome, render_message(rule, outcome, report, ctx.lang),
-                                     tuple(map(locator.location, outcome.evidence)), ctx.lang))
+            findings.append(_plain_finding(rule, outcome, message, ctx.lang))
     return findings
 
 
@@ -209,17 +220,54 @@ def _finding(rule: Rule, outcome: Outcome, message: str, locations: tuple, lang:
                        dict(outcome.details))
 
 
-_GATED: dict[tuple, tuple] = {}
+_PLAIN: _Bounded = _Bounded()
 
 
-def _gated_finding(rule: Rule, gate: Outcome, lang: str) -> Finding:
-    """The finding of a rule that does not apply. Its outcome is one of a few shared verdicts
-    (applicability) that carry no evidence and name no report value, so its finding is the same
-    in every document: built once."""
-    key = (id(rule), id(gate), lang)  # by id: rules are unhashable
-    entry = _GATED.get(key)
-    if entry is None or entry[0] is not rule or entry[1] is not gate:
-        if len(_GATED) > 4096:  # rule sets loaded over and over (tests) must not pile up
-            _GATED.clear()
-        entry = _GATED[key] = (rule, gate, _finding(rule, gate, render_message(rule, gate, None, lang), (), lang))
-    return entry[2]
+def _plain_finding(rule: Rule, outcome: Outcome, message: str, lang: str) -> Finding:
+    """A finding without evidence or details is fixed by its rule, status and message: passes and
+    the usual indeterminate verdicts repeat in every document, so each is built once."""
+    key = (id(rule), outcome.status, message, lang)  # by id: rules are unhashable
+    entry = _PLAIN.get(key)
+    if entry is None or entry[0] is not rule:
+        entry = _PLAIN.put(key, (rule, _finding(rule, outcome, message, (), lang)))
+    return entry[1]
+
+
+class _Gates:
+    """Which rules of a rule set apply to a document, and the finding of each that does not.
+
+    Applicability reads only a few facts of a document (type, year, edition, agency kind, and on
+    which side of each rule's in_force_on date it falls), and a batch holds few distinct
+    combinations of them: the verdicts are worked out once per combination."""
+
+    def __init__(self, rules: dict[str, Rule], lang: str):
+        self.rules, self.lang = rules, lang
+        self.periods = tuple(sorted({r.applies_to["in_force_on"] for r in rules.values() if "in_force_on" in r.applies_to}))
+        self.by_facts: _Bounded = _Bounded()
+
+    def for_report(self, report: Report, as_of: date) -> tuple:
+        """(rule, None) for each rule that applies, (rule, its finding) for each that does not."""
+        on = reference_date(report, REFERENCE_ORDER, as_of)[0] if self.periods else None
+        facts = (report.doc_type, report.report_year, report.edition, report.agency_kind,
+                 tuple(_date_matches(on, spec) for spec in self.periods))
+        gates = self.by_facts.get(facts)
+        if gates is None:
+            gates = self.by_facts.put(facts, tuple(self._gate(rule, report, as_of) for rule in self.rules.values()))
+        return gates
+
+    def _gate(self, rule: Rule, report: Report, as_of: date) -> tuple:
+        gate = applicability(rule, report, as_of)
+        if gate is None:
+            return rule, None
+        return rule, _finding(rule, gate, render_message(rule, gate, None, self.lang), (), self.lang)
+
+
+_GATES: _Bounded = _Bounded()
+
+
+def _gates(rules: dict[str, Rule], lang: str) -> _Gates:
+    key = (id(rules), lang)  # by id: the rule dict is unhashable
+    gates = _GATES.get(key)
+    if gates is None or gates.rules is not rules:
+        gates = _GATES.put(key, _Gates(rules, lang))
+    return gates

@@ -97,13 +97,20 @@ class Finding:
     details: dict = field(default_factory=dict)
 
 
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+def _maker(cls):
+    """cls(*values) with every field given in order, for frozen dataclasses built by the ten
+    thousand in a batch (in the worker, again in the parent): their __init__ sets the fields one
+    object.__setattr__ at a time, this fills the instance's dict at once."""
+    names = tuple(f.name for f in fields(cls))
+
+    def make(*values):
+        instance = object.__new__(cls)
+        instance.__dict__.update(zip(names, values, strict=True))
+        return instance
+
+    make.__doc__ = f"{cls.__name__}(*values), every field given in order."
+    return make
 
 
-def new_finding(*values) -> Finding:
-    """Finding(*values) with every field given in order. Tens of thousands are built in a batch (in
-    the worker, again in the parent), and a frozen dataclass's __init__ sets its fields one
-    object.__setattr__ at a time; this fills the instance's dict at once."""
-    finding = object.__new__(Finding)
-    finding.__dict__.update(zip(_FINDING_FIELDS, values, strict=True))
-    return finding
+new_finding = _maker(Finding)
+new_location = _maker(Location)

@@ -75,8 +75,11 @@ class Text:
         self._norm_points = [b[0] for b in breaks]
         self._orig_points = [b[1] for b in breaks]
         self._line_starts = _line_starts(original)
+        self._shifts = len(breaks) > 1 or breaks[0] != (0, 0)
 
     def to_original(self, offset: int) -> int:
+        if not self._shifts:  # the usual case: normalizing moved nothing
+            return offset
         i = bisect.bisect_right(self._norm_points, offset) - 1
         return self._orig_points[i] + (offset - self._norm_points[i])
 
@@ -86,11 +89,13 @@ class Text:
         return i + 1, original_offset - self._line_starts[i] + 1
 
     def locate(self, span: Span) -> Location:
+        return Location(*self.position(span))
+
+    def position(self, span: Span) -> tuple[int, int, int, int, str]:
+        """The fields of locate(span) as a tuple (line, column, end line, end column, text)."""
         start = self.to_original(span.start)
         end = self.to_original(span.end) if span.end > span.start else start
-        line, col = self.line_col(start)
-        end_line, end_col = self.line_col(end)
-        return Location(line, col, end_line, end_col, self.original[start:end])
+        return (*self.line_col(start), *self.line_col(end), self.original[start:end])
 
     def line_of(self, span: Span) -> int:
         return self.line_col(self.to_original(span.start))[0]
