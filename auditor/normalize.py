@@ -10,10 +10,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 
 from .model import Span
+from .simplify import converter, t2s
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFF5F: 0x28, 0xFF60: 0x29})
@@ -23,27 +23,20 @@ _DROP = re.compile("\r\n?|[" + _ZERO_WIDTH + "]")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def to_simplified(text: str) -> str:
     """OpenCC t2s, guaranteed to keep the length (so offsets stay one-to-one).
 
     Phrase conversion rarely changes length; where it does for a line, that line is converted
     character by character instead."""
-    converted = _converter().convert(text)
+    converted = t2s(text)
     if len(converted) == len(text):
         return converted
     lines = text.split("\n")
     out = []
     for line in lines:
-        c = _converter().convert(line)
+        c = converter().convert(line)
         if len(c) != len(line):
-            c = "".join(ch2 if len(ch2 := _converter().convert(ch)) == 1 else ch for ch in line)
+            c = "".join(ch2 if len(ch2 := converter().convert(ch)) == 1 else ch for ch in line)
         out.append(c)
     return "\n".join(out)
 
