@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .engine import Context, audit_report
 from .errors import InputError
-from .findings import SEVERITIES, STATUSES, Finding, new_finding
+from .findings import SEVERITIES, STATUSES, Finding, maker, new_finding
 from .metadata import edition_for
 from .model import Report
 from .pipeline import ParsedFile, parse_file
@@ -176,6 +176,7 @@ def _drain(pool, ordered, paths, lang: str) -> Iterator[FileResult]:
 
 _DOCUMENT_FIELDS = tuple(f.name for f in fields(DocumentResult) if f.name != "findings")
 _document_fields = attrgetter(*_DOCUMENT_FIELDS)
+_new_document = maker(DocumentResult)  # the fields in order, findings last
 
 
 def pack(result: FileResult, rules: dict, lang: str) -> tuple:
@@ -207,8 +208,7 @@ class Unpacker:
 
     def result(self, packed: tuple) -> FileResult:
         path, documents, error = packed
-        return FileResult(path, tuple(DocumentResult(**dict(zip(_DOCUMENT_FIELDS, d[:-1])),
-                                                     findings=tuple(map(self.finding, d[-1]))) for d in documents), error)
+        return FileResult(path, tuple(_new_document(*d[:-1], tuple(map(self.finding, d[-1]))) for d in documents), error)
 
     def finding(self, packed) -> Finding:
         if type(packed) is not tuple:

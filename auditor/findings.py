@@ -97,7 +97,7 @@ class Finding:
     details: dict = field(default_factory=dict)
 
 
-def _maker(cls):
+def maker(cls):
     """cls(*values) with every field given in order, for frozen dataclasses built by the ten
     thousand in a batch (in the worker, again in the parent): their __init__ sets the fields one
     object.__setattr__ at a time, this fills the instance's dict at once."""
@@ -112,5 +112,5 @@ def _maker(cls):
     return make
 
 
-new_finding = _maker(Finding)
-new_location = _maker(Location)
+new_finding = maker(Finding)
+new_location = maker(Location)
