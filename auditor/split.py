@@ -27,7 +27,11 @@ class Segment:
 @dataclass(frozen=True)
 class ChromeRules:
     separators: tuple[re.Pattern, ...]
-    noise: re.Pattern  # every noise pattern as one alternation: one pass over the text
+    # Noise lines: whole lines matching one of the `lines` patterns. Every line but the first
+    # starts after a newline, which the regex engine finds fast, unlike a ^ at every position.
+    first_noise_line: re.Pattern
+    noise_line: re.Pattern  # group 1 is the line
+    inline_noise: re.Pattern  # every inline pattern as one alternation: one pass over the text
     footer_start: tuple[re.Pattern, ...]
     footer_max_chars: int
 
@@ -36,12 +40,19 @@ class ChromeRules:
 def chrome_rules() -> ChromeRules:
     data = yaml.safe_load((resource_dir("grammar") / "chrome.yaml").read_text(encoding="utf-8"))
     compile_all = lambda key: tuple(re.compile(p, re.MULTILINE) for p in data.get(key, []))
-    # one regex for all noise, whole-line patterns behind a single anchor: one cheap pass
-    lines = "|".join(f"(?:{p})" for p in data.get("lines", [])) or "(?!)"
+    line = r"[ \t]*(?:%s)[ \t]*$" % ("|".join(f"(?:{p})" for p in data.get("lines", [])) or "(?!)")
     inline = "|".join(f"(?:{p})" for p in data.get("inline", [])) or "(?!)"
-    noise = re.compile(rf"^[ \t]*(?:{lines})[ \t]*$|{inline}", re.MULTILINE)
-    return ChromeRules(compile_all("separators"), noise, compile_all("footer_start"),
-                       int(data.get("footer_max_chars", 400)))
+    return ChromeRules(compile_all("separators"), re.compile(line, re.MULTILINE),
+                       re.compile(rf"\n({line})", re.MULTILINE), re.compile(inline, re.MULTILINE),
+                       compile_all("footer_start"), int(data.get("footer_max_chars", 400)))
+
+
+def _noise_spans(rules: ChromeRules, text: str) -> list[tuple[int, int]]:
+    first = rules.first_noise_line.match(text)
+    spans = [first.span()] if first and first.end() > 0 else []
+    spans += [m.span(1) for m in rules.noise_line.finditer(text) if m.end(1) > m.start(1)]
+    spans += [m.span() for m in rules.inline_noise.finditer(text) if m.end() > m.start()]
+    return spans
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -70,8 +81,7 @@ def mask_chrome(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Blank every chrome match; return the masked text and the separator spans."""
     rules = chrome_rules()
     separators = sorted({m.span() for p in rules.separators for m in p.finditer(text) if m.end() > m.start()})
-    noise = [m.span() for m in rules.noise.finditer(text) if m.end() > m.start()]
-    return blank_all(text, separators + noise), separators
+    return blank_all(text, separators + _noise_spans(rules, text)), separators
 
 
 def _mask_footer(masked: str, start: int, end: int) -> str:

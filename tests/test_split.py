@@ -57,3 +57,14 @@ def test_classification():
     other = parse_text("关于召开全市商务工作会议的通知\n各县市区商务主管部门:\n定于下周召开全市商务工作会议,请准时参加会议。\n").reports[0]
     report = parse_text("一、总体情况\n略。\n二、主动公开政府信息情况\n略。\n三、收到和处理政府信息公开申请情况\n略。\n").reports[0]
     assert (guide.doc_type, other.doc_type, report.doc_type) == ("guide", "other", "annual_report")
+
+
+def test_noise_lines_first_consecutive_and_spanning_lines_are_blanked():
+    from auditor.split import mask_chrome
+
+    text = ("打印\n关闭\n首页\n正文第一段，打印本页不是噪声。\n基本介绍\n• 机构\n• 职能\n分享:\n"
+            "浏览次数: 12 正文第二段\n|  |\n返回顶部")
+    masked, _ = mask_chrome(text)
+    kept = [line.strip() for line in masked.split("\n")]
+    assert kept == ["", "", "", "正文第一段，打印本页不是噪声。", "", "", "", "", "正文第二段", "", ""]
+    assert len(masked) == len(text)
