@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property, lru_cache
-from operator import add
+from operator import add, attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,9 +53,12 @@ class Value:
 
     @property
     def is_empty(self) -> bool:
-        return self.kind is Kind.BLANK or self.kind is Kind.NA
+        return self.kind in _EMPTY_KINDS
 
 
+# Kinds as module constants: looking a member up on the Enum class (Kind.BLANK) runs Python code
+_EMPTY_KINDS = (Kind.BLANK, Kind.NA)
+_BLANK_KIND = Kind.BLANK
 BLANK = Value(Kind.BLANK)
 _NA_MARKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "－", "无", "不适用"})
 _NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:件|个|项|次|宗|起|人次|人|条|万元|元)?")
@@ -160,19 +163,20 @@ class Matcher:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, key: str) -> tuple[tuple, str] | tuple[None, None]:
-        return memoized(self.memo, key, lambda: next(((target, alias) for alias, target in self.entries
-                                                       if key.startswith(alias)), (None, None)))
+        found = self.memo.get(key)
+        return found if found is not None else remember(self.memo, key, self._longest_alias(key))
+
+    def _longest_alias(self, key: str) -> tuple[tuple, str] | tuple[None, None]:
+        return next(((target, alias) for alias, target in self.entries if key.startswith(alias)), (None, None))
 
 
-def memoized(memo: dict, key, compute):
-    """memo[key], computed on first use; the memo stops growing at 50,000 entries (labels repeat
-    from report to report, but a batch must not grow memory without bound)."""
-    found = memo.get(key)
-    if found is None:
-        found = compute()
-        if len(memo) < 50000:
-            memo[key] = found
-    return found
+def remember(memo: dict, key, value):
+    """memo[key] = value, returning value; the memo stops growing at 50,000 entries (labels repeat
+    from report to report, but a batch must not grow memory without bound). Callers look the key
+    up first themselves: the lookup is the hot path."""
+    if len(memo) < 50000:
+        memo[key] = value
+    return value
 
 
 def _matcher(pairs) -> Matcher:
@@ -242,17 +246,26 @@ class Template:
     def _label_memo(self) -> dict:
         return {}
 
+    @cached_property
+    def _edition_label_memo(self) -> dict:
+        return {}
+
     def names_label(self, key: str) -> bool:
         """Whether a normalized label names a row, group, block or column of this template."""
-        return memoized(self._label_memo, key,
-                        lambda: bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0]))
+        found = self._label_memo.get(key)
+        if found is not None:
+            return found
+        return remember(self._label_memo, key,
+                        bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0]))
 
     def names_edition_label(self, key: str) -> bool:
         """Whether a normalized label names something only this edition of the table has."""
-        def compute():
-            distinct = distinct_aliases(self)
-            return self.row_matcher.match(key)[1] in distinct or self.header_matcher.match(key)[1] in distinct
-        return memoized(self._label_memo, ("edition", key), compute)
+        found = self._edition_label_memo.get(key)
+        if found is not None:
+            return found
+        distinct = distinct_aliases(self)
+        return remember(self._edition_label_memo, key, self.row_matcher.match(key)[1] in distinct
+                        or self.header_matcher.match(key)[1] in distinct)
 
     @lru_cache(maxsize=64)
     def slots_in_block(self, block: str | None) -> tuple[int, ...]:
@@ -266,6 +279,21 @@ class Template:
     def slot_weights(self, anchor: str, slots: tuple[int, ...]) -> dict:
         """{slot: weight} a row may take (shared between rows: never modified)."""
         return {i: _WEIGHT[anchor] for i in slots}
+
+    @cached_property
+    def _row_weights_memo(self) -> dict:
+        return {}
+
+    def row_weights(self, anchor: str, block: str | None, target) -> dict:
+        """slot_weights of a data row of `block` anchored by its label (target: its slot), its group's
+        label (target: the group) or neither (bare, unknown_label); worked out once per template."""
+        key = (anchor, block, target)
+        found = self._row_weights_memo.get(key)
+        if found is None:
+            slots = ((target,) if anchor == "label" else self.slots_in_group(block, target) if anchor == "group"
+                     else self.slots_in_block(block))
+            found = self._row_weights_memo[key] = self.slot_weights(anchor, slots)
+        return found
 
     def __hash__(self):
         return hash((self.table, self.editions, self.path))
@@ -452,7 +480,7 @@ def locate_tables(report: Report, table_id: str, vocabulary) -> tuple[tuple[Tabl
 # ---- rows: labels and values ----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """A source row as the alignment saw it (one per template tried; align_to sets slot and how)."""
 
@@ -468,33 +496,32 @@ class ParsedRow:
     block: str | None = None  # heading rows: the block they open
     label_keys: tuple[str, ...] = ()  # label_key of each label cell
     value_kinds: tuple[Kind, ...] = ()  # the kind of each value
+    parsed_values: tuple[Value, ...] = ()  # the Value of each raw value
 
 
-# a tuple, not a set: members compare by identity first, while hashing an Enum runs Python code
-_VALUE_KINDS = (Kind.INTEGER, Kind.ZERO, Kind.DECIMAL, Kind.NA)
+# One letter per kind, so that a row's kinds read as a string ("tzzi": a label, two zeros, a number)
+_KIND_CODE = {Kind.INTEGER: "i", Kind.DECIMAL: "d", Kind.ZERO: "z", Kind.NA: "n", Kind.BLANK: "b", Kind.TEXT: "t"}
+_VALUE_CODES = frozenset("idzn")
 
 
-def _split_row(kinds: tuple[Kind, ...]) -> tuple[list[int], int]:
-    """(indices of the leading label cells, index where the values start)."""
-    first_value = len(kinds)
-    for i, k in enumerate(kinds):
-        if k in _VALUE_KINDS:
-            first_value = i
-            break
-    text_before = [i for i in range(first_value) if kinds[i] is Kind.TEXT]
-    return text_before, (text_before[-1] + 1 if text_before else 0)
+@lru_cache(maxsize=16384)
+def _read_cell(text: str) -> tuple[Value, str, str]:
+    """(value, label_key for text or "", kind code) of a cell's text: texts repeat from row to row
+    and report to report, so each is read once."""
+    value = parse_value(text)
+    return value, label_key(text) if value.kind is Kind.TEXT else "", _KIND_CODE[value.kind]
 
 
-def _filled_end(kinds: tuple[Kind, ...]) -> int:
-    """Index just after the last cell that is not blank."""
-    end = len(kinds)
-    while end and kinds[end - 1] is Kind.BLANK:
-        end -= 1
-    return end
+@lru_cache(maxsize=4096)
+def _split_row(codes: str) -> tuple[tuple[int, ...], int, int]:
+    """(indices of the leading label cells, index where the values start, index just after the
+    last cell that is not blank) of a row by its kind codes: rows of a layout repeat their shape."""
+    first_value = next((i for i, c in enumerate(codes) if c in _VALUE_CODES), len(codes))
+    label_at = tuple(i for i in range(first_value) if codes[i] == "t")
+    return label_at, (label_at[-1] + 1 if label_at else 0), len(codes.rstrip("b"))
 
 
-@dataclass(frozen=True)
-class RowFacts:
+class RowFacts(NamedTuple):
     """What alignment needs from a source row, whatever the template (computed once per row)."""
 
     row: Row
@@ -504,6 +531,21 @@ class RowFacts:
     keys: tuple[str, ...]  # label_key of each cell ("" for values and blanks)
     kinds: tuple[Kind, ...]  # the kind of each cell's value
     end: int  # index just after the last cell that is not blank
+    values: tuple[Value, ...]  # each cell's value
+    labels: tuple[Cell, ...]  # the cells at label_at
+    label_keys: tuple[str, ...]  # their keys
+
+
+_KIND = attrgetter("kind")
+_TEXT = attrgetter("text")
+
+
+def _row_fact(row: Row, cells: tuple[Cell, ...]) -> RowFacts:
+    read = tuple(map(_read_cell, map(_TEXT, cells)))
+    values, keys, codes = zip(*read) if read else ((), (), ())
+    label_at, start, end = _split_row("".join(codes))
+    return RowFacts(row, cells, label_at, start, keys, tuple(map(_KIND, values)), end, values,
+                    tuple([cells[i] for i in label_at]), tuple([keys[i] for i in label_at]))
 
 
 def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -511,26 +553,20 @@ def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
     out = []
     for table in tables:
         lead = all(r.cells and not r.cells[0].text for r in table.rows)
-        for row in table.rows:
-            cells = row.cells[1:] if lead else row.cells
-            texts = [c.text for c in cells]
-            kinds = tuple([v.kind for v in map(parse_value, texts)])
-            label_at, start = _split_row(kinds)
-            keys = tuple([label_key(t) if k is Kind.TEXT else "" for t, k in zip(texts, kinds)])
-            out.append(RowFacts(row, cells, tuple(label_at), start, keys, kinds, _filled_end(kinds)))
+        out.extend(_row_fact(row, row.cells[1:] if lead else row.cells) for row in table.rows)
     return tuple(out)
 
 
 _WEIGHT = {"label": 4, "group": 2, "bare": 1, "unknown_label": 1}
 
 
-def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
-    cells, keys, label_at, start = f.cells, f.keys, f.label_at, f.start
+def _label_targets(f: RowFacts, template: Template) -> tuple:
+    """(the last row label, the last group label, the first block label, the index of the last
+    recognised label) among the row's first two label cells."""
     match = template.row_matcher.match
-    row_t = group_t = block_t = None  # the last row and group label, the first block label
-    last = None
-    for i in label_at[:2]:
-        target = match(keys[i])[0]
+    row_t = group_t = block_t = last = None
+    for i in f.label_at[:2]:
+        target = match(f.keys[i])[0]
         if target:
             last = i
             if target[0] == "row":
@@ -539,25 +575,35 @@ def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
                 group_t = target
             elif block_t is None:
                 block_t = target
-    if last is not None and last < label_at[-1] and len(keys[last + 1]) <= 4:
-        start = last + 1  # a word after a recognised label is a value in words ("若干"), not more label
-    at = [i for i in label_at if i < start]
-    labels, label_keys = tuple([cells[i] for i in at]), tuple([keys[i] for i in at])
+    return row_t, group_t, block_t, last
+
+
+def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
+    row_t = group_t = block_t = None
+    start, labels, label_keys = f.start, f.labels, f.label_keys
+    if f.label_at:
+        row_t, group_t, block_t, last = _label_targets(f, template)
+        if last is not None and last < f.label_at[-1] and len(f.keys[last + 1]) <= 4:
+            # a word after a recognised label is a value in words ("若干"), not more label
+            start = last + 1
+            kept = sum(1 for i in f.label_at if i < start)
+            labels, label_keys = labels[:kept], label_keys[:kept]
     end = max(start, f.end)
+    cells = f.cells
     raw_values, values, value_kinds = cells[start:], cells[start:end], f.kinds[start:end]
     if not values and row_t is None:
         role = "heading" if block_t else "header" if labels else "other"
         return ParsedRow(f.row, role, labels, values, raw_values, block=block_t[1] if block_t else None,
-                         label_keys=label_keys, value_kinds=value_kinds)
+                         label_keys=label_keys, value_kinds=value_kinds, parsed_values=f.values[start:])
     block = block_t[1] if block_t else current_block
     if row_t:
-        anchor, allowed = "label", (row_t[1],)
+        anchor, target = "label", row_t[1]
     elif group_t:
-        anchor, allowed = "group", template.slots_in_group(block, group_t[1])
+        anchor, target = "group", group_t[1]
     else:
-        anchor, allowed = ("unknown_label" if labels else "bare"), template.slots_in_block(block)
-    return ParsedRow(f.row, "data", labels, values, raw_values, template.slot_weights(anchor, allowed), anchor,
-                     label_keys=label_keys, value_kinds=value_kinds)
+        anchor, target = ("unknown_label" if labels else "bare"), None
+    return ParsedRow(f.row, "data", labels, values, raw_values, template.row_weights(anchor, block, target), anchor,
+                     label_keys=label_keys, value_kinds=value_kinds, parsed_values=f.values[start:])
 
 
 def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[ParsedRow]:
@@ -662,8 +708,10 @@ def _keeps_blanks(rows: list[ParsedRow]) -> bool:
     """A blank cell between two values shows that this table keeps its empty cells in place."""
     for r in rows:
         kinds = r.value_kinds
-        filled = [i for i, k in enumerate(kinds) if k is not Kind.BLANK]
-        if filled and Kind.BLANK in kinds[filled[0]:filled[-1]]:
+        if _BLANK_KIND not in kinds:
+            continue
+        filled = [i for i, k in enumerate(kinds) if k is not _BLANK_KIND]
+        if filled and _BLANK_KIND in kinds[filled[0]:filled[-1]]:
             return True
     return False
 
@@ -685,7 +733,8 @@ def _place_cells(slot: Slot, parsed: ParsedRow, how: str, keeps_blanks: bool) ->
     n, values, raw = len(addresses), parsed.values, parsed.raw_values
     if len(values) == n or (len(values) < n <= len(raw) and keeps_blanks):
         source = raw[:n] if len(values) < n else values
-        return {a: PlacedCell(parse_value(cell.text), cell, row, how, "position") for a, cell in zip(addresses, source)}
+        return {a: PlacedCell(value, cell, row, how, "position")
+                for a, cell, value in zip(addresses, source, parsed.parsed_values)}
     if not values:
         return {a: PlacedCell(BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row")
                 for i, a in enumerate(addresses)}
