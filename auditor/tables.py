@@ -621,44 +621,39 @@ def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[Parsed
 # ---- row alignment: monotone, best weight, unique placements only ------------------------------
 
 
-def _dense(weights: list[dict], n: int) -> list[list[int]]:
-    """Each row's weights as a list over the slots (0: the row may not take that slot)."""
-    out = []
-    for w in weights:
-        row = [0] * n
-        for t, wt in w.items():
-            row[t] = wt
-        out.append(row)
-    return out
+# Score rows hold, for each j, the best total weight with the rows so far and j slots (before j in
+# prefix order, from j on in suffix order); they never decrease as slots are added. A row's next
+# score row is the previous one raised wherever placing the row in some slot t does better; a
+# raise carries on to the following slots until a score at least as high is met. Only the slots a
+# row may take are visited: most rows may take one.
 
 
-def _prefix_scores(dense: list[list[int]], n: int) -> list[list[int]]:
+def _prefix_scores(weights: list[dict], n: int) -> list[list[int]]:
     """f[i][j]: best weight placing rows before i into slots before j."""
     f = [[0] * (n + 1)]
-    for w in dense:
-        prev, cur, left = f[-1], [0], 0
-        for here, diagonal, wt in zip(prev[1:], prev, w):
-            best = here if here > left else left
-            if wt and diagonal + wt > best:
-                best = diagonal + wt
-            cur.append(best)
-            left = best
+    for w in weights:
+        prev = f[-1]
+        cur = prev[:]
+        for t, wt in w.items():
+            score, j = prev[t] + wt, t + 1
+            while j <= n and cur[j] < score:
+                cur[j] = score
+                j += 1
         f.append(cur)
     return f
 
 
-def _suffix_scores(dense: list[list[int]], n: int) -> list[list[int]]:
+def _suffix_scores(weights: list[dict], n: int) -> list[list[int]]:
     """b[i][j]: best weight placing rows from i on into slots from j on."""
     b = [[0] * (n + 1)]
-    for w in reversed(dense):
-        nxt, cur, right = b[-1], [0], 0
-        for here, diagonal, wt in zip(reversed(nxt[:-1]), reversed(nxt), reversed(w)):
-            best = here if here > right else right
-            if wt and diagonal + wt > best:
-                best = diagonal + wt
-            cur.append(best)
-            right = best
-        cur.reverse()
+    for w in reversed(weights):
+        nxt = b[-1]
+        cur = nxt[:]
+        for t, wt in w.items():
+            score, j = nxt[t + 1] + wt, t
+            while j >= 0 and cur[j] < score:
+                cur[j] = score
+                j -= 1
         b.append(cur)
     b.reverse()
     return b
@@ -674,8 +669,7 @@ def align_rows(weights: list[dict], n: int) -> list[tuple[int | None, set[int]]]
     if None not in only and all(a < b for a, b in zip(only, only[1:])):
         # every row has one slot and they ascend: placing them all is the only best alignment
         return [(slot, {slot}) for slot in only]
-    dense = _dense(weights, n)
-    f, b = _prefix_scores(dense, n), _suffix_scores(dense, n)
+    f, b = _prefix_scores(weights, n), _suffix_scores(weights, n)
     best = f[len(weights)][n]
     out = []
     for i, w in enumerate(weights):
