@@ -15,10 +15,12 @@ import fnmatch
 import re
 import unicodedata
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from itertools import chain
 from operator import add, attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -60,6 +62,7 @@ class Value:
 _EMPTY_KINDS = (Kind.BLANK, Kind.NA)
 _BLANK_KIND = Kind.BLANK
 BLANK = Value(Kind.BLANK)
+MISSING = Value(Kind.MISSING)
 _NA_MARKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "－", "无", "不适用"})
 _NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:件|个|项|次|宗|起|人次|人|条|万元|元)?")
 
@@ -267,6 +270,17 @@ class Template:
         return remember(self._edition_label_memo, key, self.row_matcher.match(key)[1] in distinct
                         or self.header_matcher.match(key)[1] in distinct)
 
+    @cached_property
+    def _label_targets_memo(self) -> dict:
+        return {}
+
+    def label_targets(self, keys: tuple[str, ...]) -> tuple:
+        """_label_targets of a row's first label keys (labels repeat: worked out once per template)."""
+        found = self._label_targets_memo.get(keys)
+        if found is None:
+            found = remember(self._label_targets_memo, keys, _label_targets(keys, self))
+        return found
+
     @lru_cache(maxsize=64)
     def slots_in_block(self, block: str | None) -> tuple[int, ...]:
         return tuple(i for i, s in enumerate(self.slots) if block is None or s.block == block)
@@ -429,9 +443,10 @@ def report_cache(report: Report) -> dict:
 # ---- finding the table in the report ----------------------------------------------------------
 
 
-def _label_hits(keys: list[str], template: Template) -> int:
-    names = template.names_label
-    return sum(1 for k in keys if names(k))
+@lru_cache(maxsize=16384)
+def _templates_naming(key: str) -> tuple[str, ...]:
+    """Names of the shipped templates in which a normalized label names a row, group, block or column."""
+    return tuple(t.name for ts in templates().values() for t in ts if t.names_label(key))
 
 
 def _facts(report: Report, tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -444,7 +459,8 @@ def _facts(report: Report, tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
 
 def _best_table_id(facts: tuple[RowFacts, ...]) -> tuple[str | None, int]:
     keys = [k for f in facts for k in f.keys if k]
-    scores = {tid: max(_label_hits(keys, t) for t in ts) for tid, ts in templates().items()}
+    hits = Counter(chain.from_iterable(map(_templates_naming, keys)))  # template name -> labels it names
+    scores = {tid: max(hits[t.name] for t in ts) for tid, ts in templates().items()}
     best = max(scores.values(), default=0)
     winners = [tid for tid, s in scores.items() if s == best]
     return (winners[0] if len(winners) == 1 and best > 0 else None), best
@@ -560,15 +576,15 @@ def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
 _WEIGHT = {"label": 4, "group": 2, "bare": 1, "unknown_label": 1}
 
 
-def _label_targets(f: RowFacts, template: Template) -> tuple:
-    """(the last row label, the last group label, the first block label, the index of the last
-    recognised label) among the row's first two label cells."""
+def _label_targets(keys: tuple[str, ...], template: Template) -> tuple:
+    """(the last row label, the last group label, the first block label, the position of the last
+    recognised label) among a row's first two label keys."""
     match = template.row_matcher.match
     row_t = group_t = block_t = last = None
-    for i in f.label_at[:2]:
-        target = match(f.keys[i])[0]
+    for position, key in enumerate(keys[:2]):
+        target = match(key)[0]
         if target:
-            last = i
+            last = position
             if target[0] == "row":
                 row_t = target
             elif target[0] == "group":
@@ -582,7 +598,9 @@ def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
     row_t = group_t = block_t = None
     start, labels, label_keys = f.start, f.labels, f.label_keys
     if f.label_at:
-        row_t, group_t, block_t, last = _label_targets(f, template)
+        row_t, group_t, block_t, last = template.label_targets(f.label_keys[:2])
+        if last is not None:
+            last = f.label_at[last]
         if last is not None and last < f.label_at[-1] and len(f.keys[last + 1]) <= 4:
             # a word after a recognised label is a value in words ("若干"), not more label
             start = last + 1
@@ -698,6 +716,10 @@ class PlacedCell(NamedTuple):
         return self.cell.span if self.cell is not None else self.row.span if self.row is not None else None
 
 
+# PlacedCell(...) runs the named tuple's __new__, a Python function; a table has hundreds of cells
+_placed = partial(tuple.__new__, PlacedCell)
+
+
 def _keeps_blanks(rows: list[ParsedRow]) -> bool:
     """A blank cell between two values shows that this table keeps its empty cells in place."""
     for r in rows:
@@ -727,7 +749,7 @@ def _place_cells(slot: Slot, parsed: ParsedRow, how: str, keeps_blanks: bool) ->
     n, values, raw = len(addresses), parsed.values, parsed.raw_values
     if len(values) == n or (len(values) < n <= len(raw) and keeps_blanks):
         source = raw[:n] if len(values) < n else values
-        return {a: PlacedCell(value, cell, row, how, "position")
+        return {a: _placed((value, cell, row, how, "position", None))
                 for a, cell, value in zip(addresses, source, parsed.parsed_values)}
     if not values:
         return {a: PlacedCell(BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row")
@@ -744,7 +766,7 @@ def _unplaced_slot(slot: Slot, status: str, rows: list[Row]) -> dict:
     else:
         reason = (f"表中没有「{label}」行", f"the table has no row '{slot.row.label_en}'")
     row = rows[0] if len(rows) == 1 else None
-    return {a: PlacedCell(Value(Kind.MISSING), None, row, status, "", reason) for a in slot.addresses}
+    return {a: _placed((MISSING, None, row, status, "", reason)) for a in slot.addresses}
 
 
 # ---- alignment ----------------------------------------------------------------------------------
@@ -801,7 +823,7 @@ class Alignment:
         if found is not None:
             return found
         name = ".".join(k for k in address if k)
-        return PlacedCell(Value(Kind.MISSING), reason=(f"模板中没有单元格 {name}", f"no cell {name}"))
+        return PlacedCell(MISSING, reason=(f"模板中没有单元格 {name}", f"no cell {name}"))
 
     @property
     def placed_rows(self) -> int:
@@ -818,10 +840,13 @@ def _edition_hits(parsed: list[ParsedRow], template: Template) -> tuple[Cell, ..
     return tuple(cell for r in parsed for cell, key in zip(r.labels, r.label_keys) if specific(key))
 
 
+_HOW_PLACED = {"label": "label", "group": "group"}  # how a placed row got its slot, by its anchor (else by position)
+
+
 def align_to(tables: tuple[Table, ...], template: Template, where: str = "section", facts=None,
-             parsed: list[ParsedRow] | None = None) -> Alignment:
-    """Place the rows of `tables` on `template` (`parsed`: its rows as _parsed_rows read them, if
-    already computed; they are completed in place)."""
+             parsed: list[ParsedRow] | None = None, edition_hits: tuple[Cell, ...] | None = None) -> Alignment:
+    """Place the rows of `tables` on `template` (`parsed`: its rows as _parsed_rows read them, and
+    `edition_hits`: _edition_hits of them, if already computed; the rows are completed in place)."""
     facts = facts if facts is not None else row_facts(tables)
     parsed = parsed if parsed is not None else _parsed_rows(facts, template)
     data = [i for i, r in enumerate(parsed) if r.role == "data"]
@@ -830,12 +855,12 @@ def align_to(tables: tuple[Table, ...], template: Template, where: str = "sectio
     for i, (slot_index, possible) in zip(data, placements):
         r = parsed[i]
         if slot_index is not None:
-            r.slot, r.how = slot_index, {"label": "label", "group": "group"}.get(r.anchor, "position")
+            r.slot, r.how = slot_index, _HOW_PLACED.get(r.anchor, "position")
         else:
             r.how = "ambiguous" if possible else "skipped"
             for t in possible:
                 claimed.setdefault(t, []).append(r.row)
-    hits = _edition_hits(parsed, template)
+    hits = edition_hits if edition_hits is not None else _edition_hits(parsed, template)
     placed = sum(1 for r in parsed if r.slot is not None)
     ambiguous = sum(1 for r in parsed if r.how == "ambiguous")
     return Alignment(template, tables, where, tuple(parsed), claimed, _keeps_blanks([parsed[i] for i in data]),
@@ -878,7 +903,7 @@ def alignment_for(report: Report, table_id: str, template: Template, vocabulary)
         tables, where, facts = _located(report, table_id, vocabulary)
         if not tables:
             return None
-        return align_to(tables, template, where, facts, _reading(report, table_id, template, vocabulary)[0])
+        return align_to(tables, template, where, facts, *_reading(report, table_id, template, vocabulary))
     return _cached(report, ("alignment", table_id, template.name), compute)
 
 
