@@ -521,20 +521,22 @@ _VALUE_CODES = frozenset("idzn")
 
 
 @lru_cache(maxsize=16384)
-def _read_cell(text: str) -> tuple[Value, str, str]:
-    """(value, label_key for text or "", kind code) of a cell's text: texts repeat from row to row
-    and report to report, so each is read once."""
+def _read_cell(text: str) -> tuple[Value, Kind, str, str]:
+    """(value, its kind, label_key for text or "", kind code) of a cell's text: texts repeat from
+    row to row and report to report, so each is read once."""
     value = parse_value(text)
-    return value, label_key(text) if value.kind is Kind.TEXT else "", _KIND_CODE[value.kind]
+    return value, value.kind, label_key(text) if value.kind is Kind.TEXT else "", _KIND_CODE[value.kind]
 
 
 @lru_cache(maxsize=4096)
-def _split_row(codes: str) -> tuple[tuple[int, ...], int, int]:
+def _split_row(codes: str) -> tuple[tuple[int, ...], int, int, bool]:
     """(indices of the leading label cells, index where the values start, index just after the
-    last cell that is not blank) of a row by its kind codes: rows of a layout repeat their shape."""
+    last cell that is not blank, whether the label cells are the first cells) of a row by its kind
+    codes: rows of a layout repeat their shape."""
     first_value = next((i for i, c in enumerate(codes) if c in _VALUE_CODES), len(codes))
     label_at = tuple(i for i in range(first_value) if codes[i] == "t")
-    return label_at, (label_at[-1] + 1 if label_at else 0), len(codes.rstrip("b"))
+    return (label_at, (label_at[-1] + 1 if label_at else 0), len(codes.rstrip("b")),
+            label_at == tuple(range(len(label_at))))
 
 
 class RowFacts(NamedTuple):
@@ -552,16 +554,19 @@ class RowFacts(NamedTuple):
     label_keys: tuple[str, ...]  # their keys
 
 
-_KIND = attrgetter("kind")
 _TEXT = attrgetter("text")
+_row_facts = partial(tuple.__new__, RowFacts)  # without the named tuple's Python __new__: one per row
 
 
 def _row_fact(row: Row, cells: tuple[Cell, ...]) -> RowFacts:
     read = tuple(map(_read_cell, map(_TEXT, cells)))
-    values, keys, codes = zip(*read) if read else ((), (), ())
-    label_at, start, end = _split_row("".join(codes))
-    return RowFacts(row, cells, label_at, start, keys, tuple(map(_KIND, values)), end, values,
-                    tuple([cells[i] for i in label_at]), tuple([keys[i] for i in label_at]))
+    values, kinds, keys, codes = zip(*read) if read else ((), (), (), ())
+    label_at, start, end, leading = _split_row("".join(codes))
+    if leading:
+        labels, label_keys = cells[:len(label_at)], keys[:len(label_at)]
+    else:
+        labels, label_keys = tuple([cells[i] for i in label_at]), tuple([keys[i] for i in label_at])
+    return _row_facts((row, cells, label_at, start, keys, kinds, end, values, labels, label_keys))
 
 
 def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -594,18 +599,26 @@ def _label_targets(keys: tuple[str, ...], template: Template) -> tuple:
     return row_t, group_t, block_t, last
 
 
+_NO_TARGETS = (None, None, None, None)
+
+
+def _read_labels(f: RowFacts, template: Template) -> tuple[tuple, int]:
+    """(_label_targets of the row's first labels, how many of its label cells are labels): a word
+    after a recognised label is a value in words ("若干"), not more label."""
+    if not f.label_at:
+        return _NO_TARGETS, 0
+    targets = template.label_targets(f.label_keys[:2])
+    last = targets[3]
+    if last is not None and f.label_at[last] < f.label_at[-1] and len(f.keys[f.label_at[last] + 1]) <= 4:
+        return targets, last + 1
+    return targets, len(f.label_at)
+
+
 def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
-    row_t = group_t = block_t = None
+    (row_t, group_t, block_t, _), kept = _read_labels(f, template)
     start, labels, label_keys = f.start, f.labels, f.label_keys
-    if f.label_at:
-        row_t, group_t, block_t, last = template.label_targets(f.label_keys[:2])
-        if last is not None:
-            last = f.label_at[last]
-        if last is not None and last < f.label_at[-1] and len(f.keys[last + 1]) <= 4:
-            # a word after a recognised label is a value in words ("若干"), not more label
-            start = last + 1
-            kept = sum(1 for i in f.label_at if i < start)
-            labels, label_keys = labels[:kept], label_keys[:kept]
+    if kept < len(f.label_at):
+        start, labels, label_keys = f.label_at[kept - 1] + 1, labels[:kept], label_keys[:kept]
     end = max(start, f.end)
     cells = f.cells
     raw_values, values, value_kinds = cells[start:], cells[start:end], f.kinds[start:end]
@@ -752,10 +765,10 @@ def _place_cells(slot: Slot, parsed: ParsedRow, how: str, keeps_blanks: bool) ->
         return {a: _placed((value, cell, row, how, "position", None))
                 for a, cell, value in zip(addresses, source, parsed.parsed_values)}
     if not values:
-        return {a: PlacedCell(BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row")
+        return {a: _placed((BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row", None))
                 for i, a in enumerate(addresses)}
     value, reason = _collapsed(values, n, "")
-    return {a: PlacedCell(value, None, row, how, "collapsed", reason) for a in addresses}
+    return {a: _placed((value, None, row, how, "collapsed", reason)) for a in addresses}
 
 
 def _unplaced_slot(slot: Slot, status: str, rows: list[Row]) -> dict:
@@ -834,10 +847,16 @@ class Alignment:
         return sum(1 for r in self.rows if r.role == "data" and r.how == "ambiguous")
 
 
-def _edition_hits(parsed: list[ParsedRow], template: Template) -> tuple[Cell, ...]:
-    """Label cells that name a row or column only this edition of the table has."""
+def _edition_hits(facts: tuple[RowFacts, ...], template: Template) -> tuple[Cell, ...]:
+    """Label cells that name a row or column only this edition of the table has (the rows' labels
+    as _classify reads them, without reading the rest of the rows)."""
     specific = template.names_edition_label
-    return tuple(cell for r in parsed for cell, key in zip(r.labels, r.label_keys) if specific(key))
+    out = []
+    for f in facts:
+        if any(map(specific, f.label_keys)):  # seldom: then whether those cells are labels here
+            kept = _read_labels(f, template)[1]
+            out.extend(cell for cell, key in zip(f.labels[:kept], f.label_keys[:kept]) if specific(key))
+    return tuple(out)
 
 
 _HOW_PLACED = {"label": "label", "group": "group"}  # how a placed row got its slot, by its anchor (else by position)
@@ -846,7 +865,7 @@ _HOW_PLACED = {"label": "label", "group": "group"}  # how a placed row got its s
 def align_to(tables: tuple[Table, ...], template: Template, where: str = "section", facts=None,
              parsed: list[ParsedRow] | None = None, edition_hits: tuple[Cell, ...] | None = None) -> Alignment:
     """Place the rows of `tables` on `template` (`parsed`: its rows as _parsed_rows read them, and
-    `edition_hits`: _edition_hits of them, if already computed; the rows are completed in place)."""
+    `edition_hits`: _edition_hits of its rows' facts, if already computed; `parsed` is completed in place)."""
     facts = facts if facts is not None else row_facts(tables)
     parsed = parsed if parsed is not None else _parsed_rows(facts, template)
     data = [i for i, r in enumerate(parsed) if r.role == "data"]
@@ -860,7 +879,7 @@ def align_to(tables: tuple[Table, ...], template: Template, where: str = "sectio
             r.how = "ambiguous" if possible else "skipped"
             for t in possible:
                 claimed.setdefault(t, []).append(r.row)
-    hits = edition_hits if edition_hits is not None else _edition_hits(parsed, template)
+    hits = edition_hits if edition_hits is not None else _edition_hits(facts, template)
     placed = sum(1 for r in parsed if r.slot is not None)
     ambiguous = sum(1 for r in parsed if r.how == "ambiguous")
     return Alignment(template, tables, where, tuple(parsed), claimed, _keeps_blanks([parsed[i] for i in data]),
@@ -889,12 +908,10 @@ def _located(report: Report, table_id: str, vocabulary) -> tuple[tuple[Table, ..
     return _cached(report, ("located", table_id), compute)
 
 
-def _reading(report: Report, table_id: str, template: Template, vocabulary) -> tuple[list[ParsedRow], tuple]:
-    """The table's rows read against one template, and the edition-specific labels among them."""
-    def compute():
-        parsed = _parsed_rows(_located(report, table_id, vocabulary)[2], template)
-        return parsed, _edition_hits(parsed, template)
-    return _cached(report, ("reading", table_id, template.name), compute)
+def _edition_evidence(report: Report, table_id: str, template: Template, vocabulary) -> tuple[Cell, ...]:
+    """The table's label cells that only this template's edition uses."""
+    return _cached(report, ("edition_hits", table_id, template.name),
+                   lambda: _edition_hits(_located(report, table_id, vocabulary)[2], template))
 
 
 def alignment_for(report: Report, table_id: str, template: Template, vocabulary) -> Alignment | None:
@@ -903,7 +920,8 @@ def alignment_for(report: Report, table_id: str, template: Template, vocabulary)
         tables, where, facts = _located(report, table_id, vocabulary)
         if not tables:
             return None
-        return align_to(tables, template, where, facts, *_reading(report, table_id, template, vocabulary))
+        return align_to(tables, template, where, facts, _parsed_rows(facts, template),
+                        _edition_evidence(report, table_id, template, vocabulary))
     return _cached(report, ("alignment", table_id, template.name), compute)
 
 
@@ -924,7 +942,7 @@ def _align_report(report: Report, table_id: str, vocabulary) -> Alignment | None
     if table_id not in templates() or not _located(report, table_id, vocabulary)[0]:
         return None
     options = templates()[table_id]
-    hits = [len(_reading(report, table_id, t, vocabulary)[1]) for t in options]
+    hits = [len(_edition_evidence(report, table_id, t, vocabulary)) for t in options]
     best = max(hits)
     return choose([alignment_for(report, table_id, t, vocabulary) for t, h in zip(options, hits) if h == best],
                   report.edition)
