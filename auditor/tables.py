@@ -503,16 +503,16 @@ class ParsedRow:
     row: Row
     role: str  # data | header | heading | other
     labels: tuple[Cell, ...]
+    label_keys: tuple[str, ...]  # label_key of each label cell
     values: tuple[Cell, ...]  # the cells after the labels, trailing blanks dropped
     raw_values: tuple[Cell, ...]  # the same with trailing blanks
+    value_kinds: tuple[Kind, ...]  # the kind of each value
+    parsed_values: tuple[Value, ...]  # the Value of each raw value
     weights: dict = field(default_factory=dict)  # slot index -> weight (data rows)
     anchor: str = ""  # label | group | bare | unknown_label
+    block: str | None = None  # heading rows: the block they open
     slot: int | None = None
     how: str = ""  # label | group | position | ambiguous | skipped
-    block: str | None = None  # heading rows: the block they open
-    label_keys: tuple[str, ...] = ()  # label_key of each label cell
-    value_kinds: tuple[Kind, ...] = ()  # the kind of each value
-    parsed_values: tuple[Value, ...] = ()  # the Value of each raw value
 
 
 # One letter per kind, so that a row's kinds read as a string ("tzzi": a label, two zeros, a number)
@@ -620,12 +620,13 @@ def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
     if kept < len(f.label_at):
         start, labels, label_keys = f.label_at[kept - 1] + 1, labels[:kept], label_keys[:kept]
     end = max(start, f.end)
-    cells = f.cells
-    raw_values, values, value_kinds = cells[start:], cells[start:end], f.kinds[start:end]
+    row, cells = f.row, f.cells
+    values, raw_values = cells[start:end], cells[start:]
+    value_kinds, parsed_values = f.kinds[start:end], f.values[start:]
     if not values and row_t is None:
         role = "heading" if block_t else "header" if labels else "other"
-        return ParsedRow(f.row, role, labels, values, raw_values, block=block_t[1] if block_t else None,
-                         label_keys=label_keys, value_kinds=value_kinds, parsed_values=f.values[start:])
+        return ParsedRow(row, role, labels, label_keys, values, raw_values, value_kinds, parsed_values,
+                         block=block_t[1] if block_t else None)
     block = block_t[1] if block_t else current_block
     if row_t:
         anchor, target = "label", row_t[1]
@@ -633,8 +634,8 @@ def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
         anchor, target = "group", group_t[1]
     else:
         anchor, target = ("unknown_label" if labels else "bare"), None
-    return ParsedRow(f.row, "data", labels, values, raw_values, template.row_weights(anchor, block, target), anchor,
-                     label_keys=label_keys, value_kinds=value_kinds, parsed_values=f.values[start:])
+    return ParsedRow(row, "data", labels, label_keys, values, raw_values, value_kinds, parsed_values,
+                     template.row_weights(anchor, block, target), anchor)
 
 
 def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[ParsedRow]:
@@ -819,7 +820,7 @@ class Alignment:
     def numbers_blank_zero(self) -> dict:
         """The same, with blank and not-applicable cells ("/", "-", "无") as 0."""
         out = dict(self.numbers)
-        out.update((address, 0) for address, placed in self.cells.items() if placed.value.is_empty)
+        out.update(dict.fromkeys([address for address, placed in self.cells.items() if placed.value.is_empty], 0))
         return out
 
     def numbers_under(self, blank_zero: bool) -> dict:
