@@ -15,11 +15,13 @@ import fnmatch
 import re
 import unicodedata
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from functools import cached_property, lru_cache
-from operator import add
+from functools import cached_property, lru_cache, partial
+from itertools import chain
+from operator import add, attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,10 +55,15 @@ class Value:
 
     @property
     def is_empty(self) -> bool:
-        return self.kind is Kind.BLANK or self.kind is Kind.NA
+        return self.kind in _EMPTY_KINDS
 
 
+# Kinds as module constants: a member looked up on the Enum class (Kind.BLANK) takes the slow attribute
+# path of a metaclass with __getattr__ (5x a global on Python 3.11)
+_EMPTY_KINDS = (Kind.BLANK, Kind.NA)
+_BLANK_KIND = Kind.BLANK
 BLANK = Value(Kind.BLANK)
+MISSING = Value(Kind.MISSING)
 _NA_MARKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "－", "无", "不适用"})
 _NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:件|个|项|次|宗|起|人次|人|条|万元|元)?")
 
@@ -160,19 +167,20 @@ class Matcher:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, key: str) -> tuple[tuple, str] | tuple[None, None]:
-        return memoized(self.memo, key, lambda: next(((target, alias) for alias, target in self.entries
-                                                       if key.startswith(alias)), (None, None)))
+        found = self.memo.get(key)
+        return found if found is not None else remember(self.memo, key, self._longest_alias(key))
+
+    def _longest_alias(self, key: str) -> tuple[tuple, str] | tuple[None, None]:
+        return next(((target, alias) for alias, target in self.entries if key.startswith(alias)), (None, None))
 
 
-def memoized(memo: dict, key, compute):
-    """memo[key], computed on first use; the memo stops growing at 50,000 entries (labels repeat
-    from report to report, but a batch must not grow memory without bound)."""
-    found = memo.get(key)
-    if found is None:
-        found = compute()
-        if len(memo) < 50000:
-            memo[key] = found
-    return found
+def remember(memo: dict, key, value):
+    """memo[key] = value, returning value; the memo stops growing at 50,000 entries (labels repeat
+    from report to report, but a batch must not grow memory without bound). Callers look the key
+    up first themselves: the lookup is the hot path."""
+    if len(memo) < 50000:
+        memo[key] = value
+    return value
 
 
 def _matcher(pairs) -> Matcher:
@@ -242,17 +250,37 @@ class Template:
     def _label_memo(self) -> dict:
         return {}
 
+    @cached_property
+    def _edition_label_memo(self) -> dict:
+        return {}
+
     def names_label(self, key: str) -> bool:
         """Whether a normalized label names a row, group, block or column of this template."""
-        return memoized(self._label_memo, key,
-                        lambda: bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0]))
+        found = self._label_memo.get(key)
+        if found is not None:
+            return found
+        return remember(self._label_memo, key,
+                        bool(self.row_matcher.match(key)[0] or self.header_matcher.match(key)[0]))
 
     def names_edition_label(self, key: str) -> bool:
         """Whether a normalized label names something only this edition of the table has."""
-        def compute():
-            distinct = distinct_aliases(self)
-            return self.row_matcher.match(key)[1] in distinct or self.header_matcher.match(key)[1] in distinct
-        return memoized(self._label_memo, ("edition", key), compute)
+        found = self._edition_label_memo.get(key)
+        if found is not None:
+            return found
+        distinct = distinct_aliases(self)
+        return remember(self._edition_label_memo, key, self.row_matcher.match(key)[1] in distinct
+                        or self.header_matcher.match(key)[1] in distinct)
+
+    @cached_property
+    def _label_targets_memo(self) -> dict:
+        return {}
+
+    def label_targets(self, keys: tuple[str, ...]) -> tuple:
+        """_label_targets of a row's first label keys (labels repeat: worked out once per template)."""
+        found = self._label_targets_memo.get(keys)
+        if found is None:
+            found = remember(self._label_targets_memo, keys, _label_targets(keys, self))
+        return found
 
     @lru_cache(maxsize=64)
     def slots_in_block(self, block: str | None) -> tuple[int, ...]:
@@ -266,6 +294,21 @@ class Template:
     def slot_weights(self, anchor: str, slots: tuple[int, ...]) -> dict:
         """{slot: weight} a row may take (shared between rows: never modified)."""
         return {i: _WEIGHT[anchor] for i in slots}
+
+    @cached_property
+    def _row_weights_memo(self) -> dict:
+        return {}
+
+    def row_weights(self, anchor: str, block: str | None, target) -> dict:
+        """slot_weights of a data row of `block` anchored by its label (target: its slot), its group's
+        label (target: the group) or neither (bare, unknown_label); worked out once per template."""
+        key = (anchor, block, target)
+        found = self._row_weights_memo.get(key)
+        if found is None:
+            slots = ((target,) if anchor == "label" else self.slots_in_group(block, target) if anchor == "group"
+                     else self.slots_in_block(block))
+            found = self._row_weights_memo[key] = self.slot_weights(anchor, slots)
+        return found
 
     def __hash__(self):
         return hash((self.table, self.editions, self.path))
@@ -401,9 +444,10 @@ def report_cache(report: Report) -> dict:
 # ---- finding the table in the report ----------------------------------------------------------
 
 
-def _label_hits(keys: list[str], template: Template) -> int:
-    names = template.names_label
-    return sum(1 for k in keys if names(k))
+@lru_cache(maxsize=16384)
+def _templates_naming(key: str) -> tuple[str, ...]:
+    """Names of the shipped templates in which a normalized label names a row, group, block or column."""
+    return tuple(t.name for ts in templates().values() for t in ts if t.names_label(key))
 
 
 def _facts(report: Report, tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -416,7 +460,8 @@ def _facts(report: Report, tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
 
 def _best_table_id(facts: tuple[RowFacts, ...]) -> tuple[str | None, int]:
     keys = [k for f in facts for k in f.keys if k]
-    scores = {tid: max(_label_hits(keys, t) for t in ts) for tid, ts in templates().items()}
+    hits = Counter(chain.from_iterable(map(_templates_naming, keys)))  # template name -> labels it names
+    scores = {tid: max(hits[t.name] for t in ts) for tid, ts in templates().items()}
     best = max(scores.values(), default=0)
     winners = [tid for tid, s in scores.items() if s == best]
     return (winners[0] if len(winners) == 1 and best > 0 else None), best
@@ -452,49 +497,50 @@ def locate_tables(report: Report, table_id: str, vocabulary) -> tuple[tuple[Tabl
 # ---- rows: labels and values ----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """A source row as the alignment saw it (one per template tried; align_to sets slot and how)."""
 
     row: Row
     role: str  # data | header | heading | other
     labels: tuple[Cell, ...]
+    label_keys: tuple[str, ...]  # label_key of each label cell
     values: tuple[Cell, ...]  # the cells after the labels, trailing blanks dropped
     raw_values: tuple[Cell, ...]  # the same with trailing blanks
+    value_kinds: tuple[Kind, ...]  # the kind of each value
+    parsed_values: tuple[Value, ...]  # the Value of each raw value
     weights: dict = field(default_factory=dict)  # slot index -> weight (data rows)
     anchor: str = ""  # label | group | bare | unknown_label
+    block: str | None = None  # heading rows: the block they open
     slot: int | None = None
     how: str = ""  # label | group | position | ambiguous | skipped
-    block: str | None = None  # heading rows: the block they open
-    label_keys: tuple[str, ...] = ()  # label_key of each label cell
-    value_kinds: tuple[Kind, ...] = ()  # the kind of each value
 
 
-# a tuple, not a set: members compare by identity first, while hashing an Enum runs Python code
-_VALUE_KINDS = (Kind.INTEGER, Kind.ZERO, Kind.DECIMAL, Kind.NA)
+# One letter per kind, so that a row's kinds read as a string ("tzzi": a label, two zeros, a number)
+_KIND_CODE = {Kind.INTEGER: "i", Kind.DECIMAL: "d", Kind.ZERO: "z", Kind.NA: "n", Kind.BLANK: "b", Kind.TEXT: "t"}
+_VALUE_CODES = frozenset("idzn")
 
 
-def _split_row(kinds: tuple[Kind, ...]) -> tuple[list[int], int]:
-    """(indices of the leading label cells, index where the values start)."""
-    first_value = len(kinds)
-    for i, k in enumerate(kinds):
-        if k in _VALUE_KINDS:
-            first_value = i
-            break
-    text_before = [i for i in range(first_value) if kinds[i] is Kind.TEXT]
-    return text_before, (text_before[-1] + 1 if text_before else 0)
+@lru_cache(maxsize=16384)
+def _read_cell(text: str) -> tuple[Value, Kind, str, str]:
+    """(value, its kind, label_key for text or "", kind code) of a cell's text: texts repeat from
+    row to row and report to report, so each is read once."""
+    value = parse_value(text)
+    return value, value.kind, label_key(text) if value.kind is Kind.TEXT else "", _KIND_CODE[value.kind]
 
 
-def _filled_end(kinds: tuple[Kind, ...]) -> int:
-    """Index just after the last cell that is not blank."""
-    end = len(kinds)
-    while end and kinds[end - 1] is Kind.BLANK:
-        end -= 1
-    return end
+@lru_cache(maxsize=4096)
+def _split_row(codes: str) -> tuple[tuple[int, ...], int, int, bool]:
+    """(indices of the leading label cells, index where the values start, index just after the
+    last cell that is not blank, whether the label cells are the first cells) of a row by its kind
+    codes: rows of a layout repeat their shape."""
+    first_value = next((i for i, c in enumerate(codes) if c in _VALUE_CODES), len(codes))
+    label_at = tuple(i for i in range(first_value) if codes[i] == "t")
+    return (label_at, (label_at[-1] + 1 if label_at else 0), len(codes.rstrip("b")),
+            label_at == tuple(range(len(label_at))))
 
 
-@dataclass(frozen=True)
-class RowFacts:
+class RowFacts(NamedTuple):
     """What alignment needs from a source row, whatever the template (computed once per row)."""
 
     row: Row
@@ -504,6 +550,24 @@ class RowFacts:
     keys: tuple[str, ...]  # label_key of each cell ("" for values and blanks)
     kinds: tuple[Kind, ...]  # the kind of each cell's value
     end: int  # index just after the last cell that is not blank
+    values: tuple[Value, ...]  # each cell's value
+    labels: tuple[Cell, ...]  # the cells at label_at
+    label_keys: tuple[str, ...]  # their keys
+
+
+_TEXT = attrgetter("text")
+_row_facts = partial(tuple.__new__, RowFacts)  # without the named tuple's Python __new__: one per row
+
+
+def _row_fact(row: Row, cells: tuple[Cell, ...]) -> RowFacts:
+    read = tuple(map(_read_cell, map(_TEXT, cells)))
+    values, kinds, keys, codes = zip(*read) if read else ((), (), (), ())
+    label_at, start, end, leading = _split_row("".join(codes))
+    if leading:
+        labels, label_keys = cells[:len(label_at)], keys[:len(label_at)]
+    else:
+        labels, label_keys = tuple([cells[i] for i in label_at]), tuple([keys[i] for i in label_at])
+    return _row_facts((row, cells, label_at, start, keys, kinds, end, values, labels, label_keys))
 
 
 def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
@@ -511,53 +575,68 @@ def row_facts(tables: tuple[Table, ...]) -> tuple[RowFacts, ...]:
     out = []
     for table in tables:
         lead = all(r.cells and not r.cells[0].text for r in table.rows)
-        for row in table.rows:
-            cells = row.cells[1:] if lead else row.cells
-            texts = [c.text for c in cells]
-            kinds = tuple([v.kind for v in map(parse_value, texts)])
-            label_at, start = _split_row(kinds)
-            keys = tuple([label_key(t) if k is Kind.TEXT else "" for t, k in zip(texts, kinds)])
-            out.append(RowFacts(row, cells, tuple(label_at), start, keys, kinds, _filled_end(kinds)))
+        out.extend(_row_fact(row, row.cells[1:] if lead else row.cells) for row in table.rows)
     return tuple(out)
 
 
 _WEIGHT = {"label": 4, "group": 2, "bare": 1, "unknown_label": 1}
 
 
-def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
-    cells, keys, label_at, start = f.cells, f.keys, f.label_at, f.start
+def _label_targets(keys: tuple[str, ...], template: Template) -> tuple:
+    """(the last row label, the last group label, the first block label, the position of the last
+    recognised label) among a row's first two label keys."""
     match = template.row_matcher.match
-    row_t = group_t = block_t = None  # the last row and group label, the first block label
-    last = None
-    for i in label_at[:2]:
-        target = match(keys[i])[0]
+    row_t = group_t = block_t = last = None
+    for position, key in enumerate(keys[:2]):
+        target = match(key)[0]
         if target:
-            last = i
+            last = position
             if target[0] == "row":
                 row_t = target
             elif target[0] == "group":
                 group_t = target
             elif block_t is None:
                 block_t = target
-    if last is not None and last < label_at[-1] and len(keys[last + 1]) <= 4:
-        start = last + 1  # a word after a recognised label is a value in words ("若干"), not more label
-    at = [i for i in label_at if i < start]
-    labels, label_keys = tuple([cells[i] for i in at]), tuple([keys[i] for i in at])
+    return row_t, group_t, block_t, last
+
+
+_NO_TARGETS = (None, None, None, None)
+
+
+def _read_labels(f: RowFacts, template: Template) -> tuple[tuple, int]:
+    """(_label_targets of the row's first labels, how many of its label cells are labels): a word
+    after a recognised label is a value in words ("若干"), not more label."""
+    if not f.label_at:
+        return _NO_TARGETS, 0
+    targets = template.label_targets(f.label_keys[:2])
+    last = targets[3]
+    if last is not None and f.label_at[last] < f.label_at[-1] and len(f.keys[f.label_at[last] + 1]) <= 4:
+        return targets, last + 1
+    return targets, len(f.label_at)
+
+
+def _classify(f: RowFacts, template: Template, current_block) -> ParsedRow:
+    (row_t, group_t, block_t, _), kept = _read_labels(f, template)
+    start, labels, label_keys = f.start, f.labels, f.label_keys
+    if kept < len(f.label_at):
+        start, labels, label_keys = f.label_at[kept - 1] + 1, labels[:kept], label_keys[:kept]
     end = max(start, f.end)
-    raw_values, values, value_kinds = cells[start:], cells[start:end], f.kinds[start:end]
+    row, cells = f.row, f.cells
+    values, raw_values = cells[start:end], cells[start:]
+    value_kinds, parsed_values = f.kinds[start:end], f.values[start:]
     if not values and row_t is None:
         role = "heading" if block_t else "header" if labels else "other"
-        return ParsedRow(f.row, role, labels, values, raw_values, block=block_t[1] if block_t else None,
-                         label_keys=label_keys, value_kinds=value_kinds)
+        return ParsedRow(row, role, labels, label_keys, values, raw_values, value_kinds, parsed_values,
+                         block=block_t[1] if block_t else None)
     block = block_t[1] if block_t else current_block
     if row_t:
-        anchor, allowed = "label", (row_t[1],)
+        anchor, target = "label", row_t[1]
     elif group_t:
-        anchor, allowed = "group", template.slots_in_group(block, group_t[1])
+        anchor, target = "group", group_t[1]
     else:
-        anchor, allowed = ("unknown_label" if labels else "bare"), template.slots_in_block(block)
-    return ParsedRow(f.row, "data", labels, values, raw_values, template.slot_weights(anchor, allowed), anchor,
-                     label_keys=label_keys, value_kinds=value_kinds)
+        anchor, target = ("unknown_label" if labels else "bare"), None
+    return ParsedRow(row, "data", labels, label_keys, values, raw_values, value_kinds, parsed_values,
+                     template.row_weights(anchor, block, target), anchor)
 
 
 def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[ParsedRow]:
@@ -575,44 +654,39 @@ def _parsed_rows(facts: tuple[RowFacts, ...], template: Template) -> list[Parsed
 # ---- row alignment: monotone, best weight, unique placements only ------------------------------
 
 
-def _dense(weights: list[dict], n: int) -> list[list[int]]:
-    """Each row's weights as a list over the slots (0: the row may not take that slot)."""
-    out = []
-    for w in weights:
-        row = [0] * n
-        for t, wt in w.items():
-            row[t] = wt
-        out.append(row)
-    return out
+# Score rows hold, for each j, the best total weight with the rows so far and j slots (before j in
+# prefix order, from j on in suffix order); they never decrease as slots are added. A row's next
+# score row is the previous one raised wherever placing the row in some slot t does better; a
+# raise carries on to the following slots until a score at least as high is met. Only the slots a
+# row may take are visited: most rows may take one.
 
 
-def _prefix_scores(dense: list[list[int]], n: int) -> list[list[int]]:
+def _prefix_scores(weights: list[dict], n: int) -> list[list[int]]:
     """f[i][j]: best weight placing rows before i into slots before j."""
     f = [[0] * (n + 1)]
-    for w in dense:
-        prev, cur, left = f[-1], [0], 0
-        for here, diagonal, wt in zip(prev[1:], prev, w):
-            best = here if here > left else left
-            if wt and diagonal + wt > best:
-                best = diagonal + wt
-            cur.append(best)
-            left = best
+    for w in weights:
+        prev = f[-1]
+        cur = prev[:]
+        for t, wt in w.items():
+            score, j = prev[t] + wt, t + 1
+            while j <= n and cur[j] < score:
+                cur[j] = score
+                j += 1
         f.append(cur)
     return f
 
 
-def _suffix_scores(dense: list[list[int]], n: int) -> list[list[int]]:
+def _suffix_scores(weights: list[dict], n: int) -> list[list[int]]:
     """b[i][j]: best weight placing rows from i on into slots from j on."""
     b = [[0] * (n + 1)]
-    for w in reversed(dense):
-        nxt, cur, right = b[-1], [0], 0
-        for here, diagonal, wt in zip(reversed(nxt[:-1]), reversed(nxt), reversed(w)):
-            best = here if here > right else right
-            if wt and diagonal + wt > best:
-                best = diagonal + wt
-            cur.append(best)
-            right = best
-        cur.reverse()
+    for w in reversed(weights):
+        nxt = b[-1]
+        cur = nxt[:]
+        for t, wt in w.items():
+            score, j = nxt[t + 1] + wt, t
+            while j >= 0 and cur[j] < score:
+                cur[j] = score
+                j -= 1
         b.append(cur)
     b.reverse()
     return b
@@ -628,8 +702,7 @@ def align_rows(weights: list[dict], n: int) -> list[tuple[int | None, set[int]]]
     if None not in only and all(a < b for a, b in zip(only, only[1:])):
         # every row has one slot and they ascend: placing them all is the only best alignment
         return [(slot, {slot}) for slot in only]
-    dense = _dense(weights, n)
-    f, b = _prefix_scores(dense, n), _suffix_scores(dense, n)
+    f, b = _prefix_scores(weights, n), _suffix_scores(weights, n)
     best = f[len(weights)][n]
     out = []
     for i, w in enumerate(weights):
@@ -658,12 +731,18 @@ class PlacedCell(NamedTuple):
         return self.cell.span if self.cell is not None else self.row.span if self.row is not None else None
 
 
+# PlacedCell(...) runs the named tuple's __new__, a Python function; a table has hundreds of cells
+_placed = partial(tuple.__new__, PlacedCell)
+
+
 def _keeps_blanks(rows: list[ParsedRow]) -> bool:
     """A blank cell between two values shows that this table keeps its empty cells in place."""
     for r in rows:
         kinds = r.value_kinds
-        filled = [i for i, k in enumerate(kinds) if k is not Kind.BLANK]
-        if filled and Kind.BLANK in kinds[filled[0]:filled[-1]]:
+        if _BLANK_KIND not in kinds:
+            continue
+        filled = [i for i, k in enumerate(kinds) if k is not _BLANK_KIND]
+        if filled and _BLANK_KIND in kinds[filled[0]:filled[-1]]:
             return True
     return False
 
@@ -685,12 +764,13 @@ def _place_cells(slot: Slot, parsed: ParsedRow, how: str, keeps_blanks: bool) ->
     n, values, raw = len(addresses), parsed.values, parsed.raw_values
     if len(values) == n or (len(values) < n <= len(raw) and keeps_blanks):
         source = raw[:n] if len(values) < n else values
-        return {a: PlacedCell(parse_value(cell.text), cell, row, how, "position") for a, cell in zip(addresses, source)}
+        return {a: _placed((value, cell, row, how, "position", None))
+                for a, cell, value in zip(addresses, source, parsed.parsed_values)}
     if not values:
-        return {a: PlacedCell(BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row")
+        return {a: _placed((BLANK, raw[i] if i < len(raw) else None, row, how, "blank_row", None))
                 for i, a in enumerate(addresses)}
     value, reason = _collapsed(values, n, "")
-    return {a: PlacedCell(value, None, row, how, "collapsed", reason) for a in addresses}
+    return {a: _placed((value, None, row, how, "collapsed", reason)) for a in addresses}
 
 
 def _unplaced_slot(slot: Slot, status: str, rows: list[Row]) -> dict:
@@ -701,7 +781,7 @@ def _unplaced_slot(slot: Slot, status: str, rows: list[Row]) -> dict:
     else:
         reason = (f"表中没有「{label}」行", f"the table has no row '{slot.row.label_en}'")
     row = rows[0] if len(rows) == 1 else None
-    return {a: PlacedCell(Value(Kind.MISSING), None, row, status, "", reason) for a in slot.addresses}
+    return {a: _placed((MISSING, None, row, status, "", reason)) for a in slot.addresses}
 
 
 # ---- alignment ----------------------------------------------------------------------------------
@@ -741,7 +821,7 @@ class Alignment:
     def numbers_blank_zero(self) -> dict:
         """The same, with blank and not-applicable cells ("/", "-", "无") as 0."""
         out = dict(self.numbers)
-        out.update((address, 0) for address, placed in self.cells.items() if placed.value.is_empty)
+        out.update(dict.fromkeys([address for address, placed in self.cells.items() if placed.value.is_empty], 0))
         return out
 
     def numbers_under(self, blank_zero: bool) -> dict:
@@ -758,7 +838,7 @@ class Alignment:
         if found is not None:
             return found
         name = ".".join(k for k in address if k)
-        return PlacedCell(Value(Kind.MISSING), reason=(f"模板中没有单元格 {name}", f"no cell {name}"))
+        return PlacedCell(MISSING, reason=(f"模板中没有单元格 {name}", f"no cell {name}"))
 
     @property
     def placed_rows(self) -> int:
@@ -769,16 +849,25 @@ class Alignment:
         return sum(1 for r in self.rows if r.role == "data" and r.how == "ambiguous")
 
 
-def _edition_hits(parsed: list[ParsedRow], template: Template) -> tuple[Cell, ...]:
-    """Label cells that name a row or column only this edition of the table has."""
+def _edition_hits(facts: tuple[RowFacts, ...], template: Template) -> tuple[Cell, ...]:
+    """Label cells that name a row or column only this edition of the table has (the rows' labels
+    as _classify reads them, without reading the rest of the rows)."""
     specific = template.names_edition_label
-    return tuple(cell for r in parsed for cell, key in zip(r.labels, r.label_keys) if specific(key))
+    out = []
+    for f in facts:
+        if any(map(specific, f.label_keys)):  # seldom: then whether those cells are labels here
+            kept = _read_labels(f, template)[1]
+            out.extend(cell for cell, key in zip(f.labels[:kept], f.label_keys[:kept]) if specific(key))
+    return tuple(out)
+
+
+_HOW_PLACED = {"label": "label", "group": "group"}  # how a placed row got its slot, by its anchor (else by position)
 
 
 def align_to(tables: tuple[Table, ...], template: Template, where: str = "section", facts=None,
-             parsed: list[ParsedRow] | None = None) -> Alignment:
-    """Place the rows of `tables` on `template` (`parsed`: its rows as _parsed_rows read them, if
-    already computed; they are completed in place)."""
+             parsed: list[ParsedRow] | None = None, edition_hits: tuple[Cell, ...] | None = None) -> Alignment:
+    """Place the rows of `tables` on `template` (`parsed`: its rows as _parsed_rows read them, and
+    `edition_hits`: _edition_hits of its rows' facts, if already computed; `parsed` is completed in place)."""
     facts = facts if facts is not None else row_facts(tables)
     parsed = parsed if parsed is not None else _parsed_rows(facts, template)
     data = [i for i, r in enumerate(parsed) if r.role == "data"]
@@ -787,12 +876,12 @@ def align_to(tables: tuple[Table, ...], template: Template, where: str = "sectio
     for i, (slot_index, possible) in zip(data, placements):
         r = parsed[i]
         if slot_index is not None:
-            r.slot, r.how = slot_index, {"label": "label", "group": "group"}.get(r.anchor, "position")
+            r.slot, r.how = slot_index, _HOW_PLACED.get(r.anchor, "position")
         else:
             r.how = "ambiguous" if possible else "skipped"
             for t in possible:
                 claimed.setdefault(t, []).append(r.row)
-    hits = _edition_hits(parsed, template)
+    hits = edition_hits if edition_hits is not None else _edition_hits(facts, template)
     placed = sum(1 for r in parsed if r.slot is not None)
     ambiguous = sum(1 for r in parsed if r.how == "ambiguous")
     return Alignment(template, tables, where, tuple(parsed), claimed, _keeps_blanks([parsed[i] for i in data]),
@@ -821,12 +910,10 @@ def _located(report: Report, table_id: str, vocabulary) -> tuple[tuple[Table, ..
     return _cached(report, ("located", table_id), compute)
 
 
-def _reading(report: Report, table_id: str, template: Template, vocabulary) -> tuple[list[ParsedRow], tuple]:
-    """The table's rows read against one template, and the edition-specific labels among them."""
-    def compute():
-        parsed = _parsed_rows(_located(report, table_id, vocabulary)[2], template)
-        return parsed, _edition_hits(parsed, template)
-    return _cached(report, ("reading", table_id, template.name), compute)
+def _edition_evidence(report: Report, table_id: str, template: Template, vocabulary) -> tuple[Cell, ...]:
+    """The table's label cells that only this template's edition uses."""
+    return _cached(report, ("edition_hits", table_id, template.name),
+                   lambda: _edition_hits(_located(report, table_id, vocabulary)[2], template))
 
 
 def alignment_for(report: Report, table_id: str, template: Template, vocabulary) -> Alignment | None:
@@ -835,7 +922,8 @@ def alignment_for(report: Report, table_id: str, template: Template, vocabulary)
         tables, where, facts = _located(report, table_id, vocabulary)
         if not tables:
             return None
-        return align_to(tables, template, where, facts, _reading(report, table_id, template, vocabulary)[0])
+        return align_to(tables, template, where, facts, _parsed_rows(facts, template),
+                        _edition_evidence(report, table_id, template, vocabulary))
     return _cached(report, ("alignment", table_id, template.name), compute)
 
 
@@ -856,7 +944,7 @@ def _align_report(report: Report, table_id: str, vocabulary) -> Alignment | None
     if table_id not in templates() or not _located(report, table_id, vocabulary)[0]:
         return None
     options = templates()[table_id]
-    hits = [len(_reading(report, table_id, t, vocabulary)[1]) for t in options]
+    hits = [len(_edition_evidence(report, table_id, t, vocabulary)) for t in options]
     best = max(hits)
     return choose([alignment_for(report, table_id, t, vocabulary) for t, h in zip(options, hits) if h == best],
                   report.edition)
