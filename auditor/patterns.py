@@ -1,10 +1,19 @@
 """User-supplied regular expressions: compiled once, always run with a time bound.
 
 Rules are data written by users, so a pattern may backtrack catastrophically; the `regex`
-module's timeout turns that into an error finding for that rule instead of a hung audit."""
+module's timeout turns that into an error finding for that rule instead of a hung audit.
+
+The timeout is costly, though: with it `regex` checks the clock as it scans, which makes a search
+several times slower. So a search first skips, by plain substring search, to where a match can
+begin (when every match of the pattern begins with one of a few known strings), and a pattern that
+is nothing but a choice of plain strings runs without a timeout: it cannot backtrack beyond the
+length of its strings, so its time is bounded by the text's length anyway."""
 
 from __future__ import annotations
 
+import re
+import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -24,17 +33,137 @@ def compile_pattern(source: str) -> "regex.Pattern":
         raise PatternError(f"invalid regular expression {source!r}: {err}") from None
 
 
-def finditer(source: str, text: str, pos: int = 0, endpos: int | None = None):
+@dataclass(frozen=True)
+class _Plan:
+    pattern: "regex.Pattern"
+    starts: tuple[str, ...] | None  # every match begins with one of these strings; None: not known
+    plain: bool  # the pattern is exactly the choice between `starts`: no timeout needed
+
+
+_SPECIAL = frozenset("\\.^$*+?{}[]()|#")
+
+
+@lru_cache(maxsize=4096)
+def _plan(source: str) -> _Plan:
     pattern = compile_pattern(source)
+    choices = source.split("|")
+    if all(choices) and not _SPECIAL.intersection(source.replace("|", "")):
+        return _Plan(pattern, tuple(choices), True)
+    return _Plan(pattern, match_starts(source), False)
+
+
+def _bounds(text: str, pos: int, endpos: int | None) -> tuple[int, int] | None:
+    """(pos, end) when they are ordinary offsets into `text`, else None (left to `regex`)."""
+    end = len(text) if endpos is None else endpos
+    return (pos, end) if 0 <= pos <= end <= len(text) else None
+
+
+def _first_start(starts: tuple[str, ...], text: str, pos: int, end: int) -> int:
+    """The first offset in text[pos:end] where one of `starts` occurs, or -1."""
+    first = -1
+    for s in starts:
+        limit = end if first < 0 else min(end, first - 1 + len(s))  # only occurrences before `first`
+        i = text.find(s, pos, limit)
+        if i >= 0:
+            first = i
+    return first
+
+
+def finditer(source: str, text: str, pos: int = 0, endpos: int | None = None):
+    plan, bounds = _plan(source), _bounds(text, pos, endpos)
+    if bounds and plan.starts is not None:
+        pos, end = bounds
+        pos = _first_start(plan.starts, text, pos, end)
+        if pos < 0:
+            return
+        if plan.plain:
+            yield from plan.pattern.finditer(text, pos, end)
+            return
     try:
-        yield from pattern.finditer(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
+        yield from plan.pattern.finditer(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
     except TimeoutError:
         raise PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")
 
 
 def search(source: str, text: str, pos: int = 0, endpos: int | None = None):
-    pattern = compile_pattern(source)
+    plan, bounds = _plan(source), _bounds(text, pos, endpos)
+    if bounds and plan.starts is not None:
+        pos, end = bounds
+        pos = _first_start(plan.starts, text, pos, end)
+        if pos < 0:
+            return None
+        if plan.plain:  # the first of the strings found at the first offset, as a search would
+            return plan.pattern.match(text, pos, end)
     try:
-        return pattern.search(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
+        return plan.pattern.search(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
     except TimeoutError:
         raise PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")
+
+
+# Reading a pattern's structure with the standard library's parser: it reads what `regex` reads in
+# version 0 for everything allowed below; what it reads differently (a fuzzy `{e<=1}` it takes for
+# plain characters, a POSIX class `[[:alpha:]]` it takes for a set and warns about) is refused.
+try:
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+_POSITION_FREE = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.BRANCH, _sre.SUBPATTERN,
+                  _sre.MAX_REPEAT, _sre.MIN_REPEAT}
+_BRACES = {ord("{"), ord("}"), ord("[")}
+
+
+def match_starts(source: str) -> tuple[str, ...] | None:
+    """Strings one of which begins every match of `source`, or None when that is not certain.
+
+    Only for patterns whose matching at an offset ignores the text before it (no anchors, word
+    boundaries, lookarounds or back references), so that a search may start at the first of
+    these strings and find what a search from the beginning finds."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed = _sre_parse.parse(source)
+    except (re.error, Warning, RecursionError):
+        return None
+    if parsed.state.flags != re.UNICODE or not _position_free(parsed.data):
+        return None
+    starts = _starts(parsed.data)
+    return tuple(dict.fromkeys(starts)) if starts else None
+
+
+def _position_free(items) -> bool:
+    for op, av in items:
+        if op not in _POSITION_FREE or (op is _sre.LITERAL and av in _BRACES):
+            return False
+        if op is _sre.BRANCH and not all(_position_free(alt.data) for alt in av[1]):
+            return False
+        if op is _sre.SUBPATTERN and (av[1] or av[2] or not _position_free(av[3].data)):
+            return False
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and not _position_free(av[2].data):
+            return False
+    return True
+
+
+def _starts(items) -> list[str] | None:
+    """Non-empty strings one of which begins every match of the parsed sequence `items`."""
+    if not items:
+        return None
+    op, av = items[0]
+    if op is _sre.LITERAL:
+        run = []
+        for op2, av2 in items:
+            if op2 is not _sre.LITERAL:
+                break
+            run.append(chr(av2))
+        return ["".join(run)]
+    if op is _sre.IN and all(kind is _sre.LITERAL for kind, _ in av):
+        return [chr(ch) for _, ch in av]
+    if op is _sre.SUBPATTERN:
+        return _starts(av[3].data)
+    if op is _sre.BRANCH:
+        found = [_starts(alt.data) for alt in av[1]]
+        return None if None in found else [s for alt in found for s in alt]
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+        return _starts(av[2].data)
+    return None

@@ -1,0 +1,77 @@
+"""User patterns: the shortcuts in auditor.patterns must find exactly what a plain search finds,
+and a pattern that backtracks catastrophically must still be stopped."""
+
+import pytest
+import regex
+
+from auditor import patterns
+from auditor.patterns import PatternError, finditer, match_starts, search
+
+TEXT = ("一、总体情况\n本机关依申请公开政府信息,未收取任何费用;收取复印费用0元。\n"
+        "现将2020年度政府信息公开工作年度报告如下。统计期限为2020年1月1日至12月31日。\n"
+        "工作机构为办公室,办公时间:工作日。检索、复制、邮寄等成本费已取消。ab xab aab\n")
+
+PATTERNS = [
+    "依申请|公开申请|申请公开", "a|ab", "ab|a", "费用|收取", "缺少的词", "收费|收取[^。\n]{0,12}费|费用|减免",
+    "(工作机构|受理机构)[^。\n]{0,6}(为|是|:)", "截[至止](?P<year>\\d{4})年", "现将[^。\n]{0,30}?(?P<year>\\d{4})年度?",
+    "检索费|(检索|复制|邮寄)[、,和及与]*(检索|复制|邮寄)?[、,和及与]*(检索|复制|邮寄)?等?成本费(用)?",
+    "(?<=本)机关", "^一、", "\\b[a-z]+\\b", "a?b", "(?i)AB", "(?:总体){e<=1}", "[[:alpha:]]+", "(?:a|b)+",
+]
+
+
+def _plain(source, text):
+    return regex.compile(source, regex.MULTILINE | regex.V0)
+
+
+def _key(m):
+    return None if m is None else (m.span(), m.group(0), m.groups())
+
+
+@pytest.mark.parametrize("source", PATTERNS)
+def test_search_and_finditer_find_what_a_plain_search_finds(source):
+    plain = _plain(source, TEXT)
+    for start in (0, 5, 40):
+        text = TEXT[start:]
+        assert _key(search(source, text)) == _key(plain.search(text))
+        assert [_key(m) for m in finditer(source, text)] == [_key(m) for m in plain.finditer(text)]
+    assert _key(search(source, TEXT, 10, 60)) == _key(plain.search(TEXT, 10, 60))
+    assert [_key(m) for m in finditer(source, TEXT, 10, 60)] == [_key(m) for m in plain.finditer(TEXT, 10, 60)]
+
+
+def test_a_choice_of_plain_strings_takes_the_first_listed_at_the_first_offset():
+    assert search("a|ab", "xab").group() == "a"
+    assert search("ab|a", "xab").group() == "ab"
+    assert search("乙|甲", "甲乙").group() == "甲"
+    assert search("乙|丙", "甲") is None
+    assert patterns._plan("乙|丙").plain and not patterns._plan("乙|丙+").plain
+
+
+@pytest.mark.parametrize("source, starts", [
+    ("收费|收取[^。]{0,12}费|费用", ("收费", "收取", "费用")),
+    ("(工作机构|受理机构)[^。]{0,6}为", ("工作机构", "受理机构")),
+    ("截[至止](?P<year>\\d{4})年", ("截",)),
+    ("[至止]年", ("至", "止")),
+    ("https?://", ("http",)),
+    ("(?:ab)+c", ("ab",)),
+])
+def test_match_starts(source, starts):
+    assert match_starts(source) == starts
+
+
+@pytest.mark.parametrize("source", [
+    "a?b", "a*b", "[^a]b", ".b", "\\db",  # a match may begin elsewhere
+    "(?<=x)a", "(?<!x)a", "^a", "a$", "\\ba", "(a)\\1",  # matching depends on the text around it
+    "(?i)a", "(?x)a b", "(?:ab){e<=1}", "[[:alpha:]]a", "\\p{Han}a", "a|",  # read differently, or not at all, by re
+])
+def test_no_match_starts_when_unsure(source):
+    assert match_starts(source) is None
+
+
+@pytest.mark.parametrize("source", ["x(a|aa)+b", "(a|aa)+b", ".(a|aa)+b"])
+def test_catastrophic_backtracking_is_stopped(source, monkeypatch):
+    monkeypatch.setattr(patterns, "TIMEOUT_SECONDS", 0.05)
+    text = "x" + "a" * 40
+    with pytest.raises(PatternError, match="took longer"):
+        search(source, text)
+    with pytest.raises(PatternError, match="took longer"):
+        list(finditer(source, text))
