@@ -51,7 +51,7 @@ def chinese_number(s: str) -> int | None:
     """Value of an Arabic number, a Chinese number up to 99 ("二十七"), or a Chinese number read
     digit by digit ("二〇一七"); None if `s` is none of these."""
     s = s.strip()
-    if re.fullmatch("[0-9]+", s):
+    if s.isascii() and s.isdigit():  # [0-9]+
         return int(s)
     if m := _TENS.fullmatch(s):
         tens, units = m.groups()
@@ -169,6 +169,7 @@ _DEADLINE = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # every document of a year asks for the same few deadlines
 def parse_deadline(expr: str, year: int) -> date:
     """Evaluate a rule deadline such as "Y+1-03-31 + 20 working days" for report year `year`:
     Y[±k]-MM-DD, optionally followed by ± N days or ± N working days."""

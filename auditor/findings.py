@@ -57,19 +57,24 @@ class Outcome:
 
 
 def passed(evidence=(), **values) -> Outcome:
-    return Outcome(Status.PASS, tuple(evidence), values)
+    return _new_outcome(Status.PASS, tuple(evidence), values, None, {})
 
 
 def failed(evidence=(), details=None, **values) -> Outcome:
-    return Outcome(Status.FAIL, tuple(evidence), values, details=details or {})
+    return _new_outcome(Status.FAIL, tuple(evidence), values, None, details or {})
 
 
 def indeterminate(zh: str, en: str, **values) -> Outcome:
-    return Outcome(Status.INDETERMINATE, (), values, (zh, en))
+    return _new_outcome(Status.INDETERMINATE, (), values, (zh, en), {})
 
 
 def not_applicable(zh: str, en: str) -> Outcome:
-    return Outcome(Status.NOT_APPLICABLE, (), {}, (zh, en))
+    return _new_outcome(Status.NOT_APPLICABLE, (), {}, (zh, en), {})
+
+
+def with_reason(status: str, zh: str, en: str, **values) -> Outcome:
+    """An outcome of the status a rule names by value (its `if_missing`), with its reason."""
+    return _new_outcome(STATUSES.get(status) or Status(status), (), values, (zh, en), {})
 
 
 @dataclass(frozen=True)
@@ -114,3 +119,4 @@ def maker(cls):
 
 new_finding = maker(Finding)
 new_location = maker(Location)
+_new_outcome = maker(Outcome)  # the check kinds return thousands per batch

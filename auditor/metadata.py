@@ -5,7 +5,7 @@ invented."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields
 
 from .dates import find_dates, find_month_days, find_years, parse_date
 from .model import Closing, DateMention, Paragraph, Report, Span, StatedPeriod
@@ -26,6 +26,13 @@ _AGENCY_STATEMENTS = [
     re.compile(r"公布(?:\d{4}年度?)?([\u4e00-\u9fff()]{2,30}?)(?:政府)?信息公开(?:工作)?年度报告"),
     re.compile(r"获取([\u4e00-\u9fff()]{2,30}?)\(以下简称"),
 ]
+_TOWNSHIP = re.compile(r"(乡|镇|街道)(人民政府|政府|办事处)$|街道办事处$")
+_GOVERNMENT = re.compile(r"(人民政府|政府)$")
+_DEPARTMENT = re.compile(_AGENCY_SUFFIX + "$")
+_TITLE_PUNCTUATION = re.compile(r"[,:;。!?]")
+_YEAR_AT_START = re.compile(_YEAR)
+_AGENCY_BEFORE_YEAR = re.compile(r"(.{2,30}?)" + _YEAR + "年")
+_AGENCY_PREFIX = re.compile(r"^(关于|中共)")
 _PERIOD = re.compile(
     r"统计[^。\n]{0,10}?(?:自|从|为)?[ \t]*(\d{4}年\d{1,2}月\d{1,2}日)[ \t]*起?[ \t]*(?:至|到|-|—|~)[ \t]*"
     r"(\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)")
@@ -42,11 +49,11 @@ def edition_for(year: int | None) -> str | None:
 def agency_kind(agency: str | None) -> str | None:
     if not agency:
         return None
-    if re.search(r"(乡|镇|街道)(人民政府|政府|办事处)$|街道办事处$", agency):
+    if _TOWNSHIP.search(agency):
         return "township"
-    if re.search(r"(人民政府|政府)$", agency):
+    if _GOVERNMENT.search(agency):
         return "government"
-    if re.search(_AGENCY_SUFFIX + "$", agency):
+    if _DEPARTMENT.search(agency):
         return "department"
     return None
 
@@ -63,9 +70,9 @@ def _doc_span(report: Report, start: int, end: int) -> Span:
 def find_title(report: Report) -> tuple[str | None, Span | None]:
     paragraphs = [b for b in report.front[:10] if isinstance(b, Paragraph)]
     for i, p in enumerate(paragraphs):
-        if len(p.text) <= 60 and _TITLE.search(p.text) and not re.search(r"[,:;。!?]", p.text):
+        if len(p.text) <= 60 and _TITLE.search(p.text) and not _TITLE_PUNCTUATION.search(p.text):
             prev = paragraphs[i - 1] if i else None
-            if prev and re.match(_YEAR, p.text) and _AGENCY_OK.match(prev.text):
+            if prev and _YEAR_AT_START.match(p.text) and _AGENCY_OK.match(prev.text):
                 return prev.text + p.text, Span(prev.span.start, p.span.end)
             return p.text, p.span
     return None, None
@@ -90,25 +97,28 @@ def find_report_year(report: Report, title: str | None, title_span: Span | None)
 
 
 def find_agency(report: Report, title: str | None, title_span: Span | None, closing: Closing | None):
-    candidates = []
-    if title:
-        m = re.match(r"(.{2,30}?)" + _YEAR + "年", title)
-        if m:
-            candidates.append((m.group(1), title_span))
-    for pattern in _AGENCY_STATEMENTS:
-        m = pattern.search(report.text)
-        if m:
-            candidates.append((m.group(1), _doc_span(report, m.start(1), m.end(1))))
-    if closing and closing.agency:
-        candidates.append((closing.agency.text, closing.agency.span))
-    for field in report.meta:
-        if field.key == "发布机构" and field.value:
-            candidates.append((field.value.split()[0], field.span))
-    for name, span in candidates:
-        name = re.sub(r"^(关于|中共)", "", name.strip())
+    for name, span in _agency_candidates(report, title, title_span, closing):
+        name = _AGENCY_PREFIX.sub("", name.strip())
         if _AGENCY_OK.match(name):
             return name, span
     return None, None
+
+
+def _agency_candidates(report: Report, title: str | None, title_span: Span | None, closing: Closing | None):
+    """(name, span) in order of preference; lazily, as the title's usually settles it."""
+    if title:
+        m = _AGENCY_BEFORE_YEAR.match(title)
+        if m:
+            yield m.group(1), title_span
+    for pattern in _AGENCY_STATEMENTS:
+        m = pattern.search(report.text)
+        if m:
+            yield m.group(1), _doc_span(report, m.start(1), m.end(1))
+    if closing and closing.agency:
+        yield closing.agency.text, closing.agency.span
+    for field in report.meta:
+        if field.key == "发布机构" and field.value:
+            yield field.value.split()[0], field.span
 
 
 def find_publication_date(report: Report) -> DateMention | None:
@@ -147,7 +157,7 @@ def with_metadata(report: Report) -> Report:
     year, year_source, year_span = find_report_year(report, title, title_span)
     agency, agency_span = find_agency(report, title, title_span, report.closing)
     closing_date = report.closing.date if report.closing and report.closing.date.value else None
-    return replace(
+    return _replaced(
         report,
         title=title, title_span=title_span,
         report_year=year, report_year_source=year_source, report_year_span=year_span,
@@ -157,3 +167,14 @@ def with_metadata(report: Report) -> Report:
         signing_date=closing_date,
         stated_period=find_stated_period(report),
     )
+
+
+_REPORT_FIELDS = tuple(f.name for f in fields(Report))
+
+
+def _replaced(report: Report, **changes) -> Report:
+    """dataclasses.replace(report, **changes) without the frozen __init__, which sets each of the
+    twenty-odd fields by a separate object.__setattr__ (Report has no __post_init__)."""
+    new = object.__new__(Report)
+    new.__dict__.update({name: getattr(report, name) for name in _REPORT_FIELDS}, **changes)
+    return new

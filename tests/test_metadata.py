@@ -87,3 +87,28 @@ def test_agency_kind(name, kind):
                                           (2021, "2021"), (2025, "2021"), (None, None)])
 def test_edition(year, edition):
     assert edition_for(year) == edition
+
+
+def test_metadata_copy_is_what_dataclasses_replace_gives():
+    from dataclasses import fields, replace
+
+    from auditor.metadata import _replaced
+    from auditor.model import Report, Span
+
+    parsed = only("002")
+    report = Report(**{f.name: getattr(parsed, f.name) for f in fields(Report)})  # built by its own __init__
+    assert report.sections and report.text
+    changes = {"title": "某局2016年政府信息公开年度报告", "report_year": 2015, "agency": None, "span": Span(1, 2)}
+    fast, slow = _replaced(report, **changes), replace(report, **changes)
+    assert type(fast) is type(slow)
+    assert [getattr(fast, f.name) for f in fields(Report)] == [getattr(slow, f.name) for f in fields(Report)]
+
+
+def test_agency_in_order_of_preference():
+    from auditor.metadata import find_agency
+
+    text = ("杭州市商务局2016年政府信息公开工作年度报告\n\n"
+            "根据条例,公布宁波市财政局信息公开年度报告。\n\n一、概述\n\n内容。\n")
+    report = parse_text(text).reports[0]
+    assert report.agency == "杭州市商务局"
+    assert find_agency(report, None, None, None)[0] == "宁波市财政局"

@@ -8,6 +8,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 
+from ..findings import with_reason
 from ..model import Report, Section, Span
 from ..patterns import compile_pattern, finditer, search
 
@@ -117,16 +118,14 @@ def resolve_scope(report: Report, scope: str, vocabulary) -> Scope:
 
 def scope_or_outcome(report: Report, params: dict, vocabulary, if_missing: str):
     """(scope, labels, None), or (None, labels, outcome) when the scope is not in the document."""
-    from ..findings import Outcome, Status
-
     name = params.get("scope", "document")
-    scope = resolve_scope(report, name, vocabulary)
-    labels = scope_label(name, vocabulary)
+    term = vocabulary.get(name[8:]) if name.startswith("section:") else None
+    scope = _PerReport.get(report, ("scope", name, term), lambda: resolve_scope(report, name, vocabulary))
+    labels = _scope_label(name, term)
     if scope.found:
         return scope, labels, None
-    status = Status(params.get("if_scope_missing", if_missing))
-    return None, labels, Outcome(status, reason=(f"文中未找到{labels[0]}", f"{labels[1]} not found"),
-                                 values={"scope": labels[0], "scope_en": labels[1]})
+    return None, labels, with_reason(params.get("if_scope_missing", if_missing), f"文中未找到{labels[0]}",
+                                     f"{labels[1]} not found", scope=labels[0], scope_en=labels[1])
 
 
 _SCOPE_LABELS = {"document": ("全文", "the document"), "front": ("报告开头", "the opening"),
@@ -134,8 +133,12 @@ _SCOPE_LABELS = {"document": ("全文", "the document"), "front": ("报告开头
 
 
 def scope_label(scope: str, vocabulary) -> tuple[str, str]:
+    return _scope_label(scope, vocabulary.get(scope.split(":", 1)[1]) if scope.startswith("section:") else None)
+
+
+@lru_cache(maxsize=1024)
+def _scope_label(scope: str, term) -> tuple[str, str]:
     if scope.startswith("section:"):
-        term = vocabulary.get(scope.split(":", 1)[1])
         return (f"「{term.label}」部分", f"section '{term.label_en}'") if term else (scope, scope)
     return _SCOPE_LABELS[scope]
 

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from ..dates import chinese_number
-from ..findings import Evidence, Outcome, Status, failed, passed
+from ..findings import Evidence, failed, passed, with_reason
 from ..patterns import search
 from .common import IF_MISSING_SCHEMA, REFERENCE_ORDER, compile_all, reference_date, sentence_around
 
@@ -72,8 +72,7 @@ def check(report, rule, ctx):
         if subject and subject["id"] in (regime or {}).get("limits", {}):
             stated.append((subject, chinese_number(m.group(1)), m))
     if regime is None or not stated:
-        return Outcome(Status(params.get("if_missing", "not_applicable")),
-                       reason=("文中未陈述相关期限", "no time limit stated"))
+        return with_reason(params.get("if_missing", "not_applicable"), "文中未陈述相关期限", "no time limit stated")
     wrong = [(s, n, m) for s, n, m in stated if n != regime["limits"][s["id"]]]
     details = {"reference_date": on.isoformat(), "reference": source, "regime": regime["name"]}
     if wrong:

@@ -5,7 +5,7 @@ for next year or last year's finances never match them."""
 from datetime import date
 
 from ..dates import chinese_number
-from ..findings import Evidence, Outcome, Status, failed, passed
+from ..findings import Evidence, failed, passed, with_reason
 from ..patterns import compile_pattern, finditer
 from .common import IF_MISSING_SCHEMA, ParamError, compile_all
 
@@ -31,7 +31,7 @@ def prepare(params):
 
 
 def _missing(rule, zh, en):
-    return Outcome(Status(rule.params.get("if_missing", "pass")), reason=(zh, en))
+    return with_reason(rule.params.get("if_missing", "pass"), zh, en)
 
 
 def _year_quote_end(text: str, end: int) -> int:
