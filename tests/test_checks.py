@@ -58,3 +58,25 @@ def test_section_nonempty_counts_tables_as_content():
     text = "某局2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n规章 | 0 | 0 | 0\n三、收到和处理政府信息公开申请情况\n"
     assert run(rule, text).status == Status.PASS
     assert run(rule, text.replace("规章 | 0 | 0 | 0\n", "")).status == Status.FAIL
+
+
+def test_a_section_scope_follows_the_vocabulary_of_each_audit():
+    # the scope is memoized per report: a different vocabulary must not get the other's section
+    from dataclasses import replace as changed
+
+    rule = make_rule("text_present", {"require": ["甲事项"], "scope": "section:other"})
+    report = parse_text("某市某局2019年政府信息公开工作年度报告\n一、其他需要报告的事项\n甲事项。\n"
+                        "二、另一部分\n乙事项。\n").reports[0]
+    vocabulary = load_vocabulary()
+    elsewhere = dict(vocabulary, other=changed(vocabulary["other"], patterns=("另一部分",)))
+    ctx = Context(vocabulary=vocabulary, as_of=date(2026, 1, 1))
+    assert run_rule(rule, report, ctx).status == Status.PASS
+    assert run_rule(rule, report, changed(ctx, vocabulary=elsewhere)).status == Status.FAIL
+    assert run_rule(rule, report, ctx).status == Status.PASS
+
+
+def test_missing_scope_takes_the_status_the_rule_names():
+    rule = make_rule("text_present", {"require": ["甲"], "scope": "closing", "if_scope_missing": "not_applicable"})
+    outcome = run(rule, "某市某局2019年政府信息公开工作年度报告\n一、总体情况\n略。\n")
+    assert outcome.status == Status.NOT_APPLICABLE and outcome.values["scope"] == "落款"
+    assert outcome.reason == ("文中未找到落款", "the signature block not found")

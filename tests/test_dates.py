@@ -201,3 +201,10 @@ def test_parse_deadline(expr, year, value):
 def test_parse_deadline_rejects_malformed(expr):
     with pytest.raises(ValueError, match="malformed deadline"):
         parse_deadline(expr, 2018)
+
+
+def test_only_ascii_digits_are_arabic_numbers():
+    from auditor.dates import chinese_number
+
+    assert chinese_number(" 2017 ") == 2017 and chinese_number("07") == 7
+    assert chinese_number("٣") is None and chinese_number("２０１７") is None and chinese_number("") is None
