@@ -3,18 +3,23 @@
 Before the grammar sees the text, headings that stand inside a flattened line
 ("…报告如下: 一、概述 … 二、主动公开政府信息情况 …") are cut onto logical lines of their own. The
 grammar reads the logical lines; `LineMap` maps its positions back to offsets of the file text.
-The lines are lexed here with the grammar's own terminals and fed to Lark's LALR parser.
+The lines are lexed here with the grammar's own terminals and parsed by `_LalrDriver`, a plain
+loop over the parse table Lark builds from the grammar.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedInput
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.grammar import Rule
+from lark.parsers.lalr_analysis import Shift
 
 from . import resource_dir
 from .model import Span
@@ -129,6 +134,120 @@ def _tokens(text: str):
     return tokens
 
 
+class _LalrDriver:
+    """Lark's LALR(1) table for the grammar, run by a loop of its own that calls the transformer's
+    rule methods directly on each reduction: Lark's interactive parser costs more per token than
+    the whole table walk (a state object, a chain of tree-builder wrappers per reduction).
+
+    The children each method receives are exactly those Lark's tree builder would hand it: rules
+    named with a leading "_" (the grammar's `*` repetitions) are inlined into their parent."""
+
+    def __init__(self, lark: Lark):
+        parser = lark.parser.parser.parser  # frontend → LALR_Parser → _Parser
+        table, transformer = parser.parse_table, lark.options.transformer
+        if any(isinstance(key, str) for key in parser.callbacks):
+            raise NotImplementedError("terminal callbacks")
+        self.start_state = table.start_states["start"]
+        self.end_state = table.end_states["start"]
+        # per state: symbol → next state (a shift, or the goto after a reduction) or _Reduction
+        self.actions = [{} for _ in range(len(table.states))]
+        for state, row in table.states.items():
+            for symbol, (action, arg) in row.items():
+                self.actions[state][symbol] = arg if action is Shift else _reduction(arg, transformer)
+
+    def parse(self, tokens: list[Token]):
+        """The transformer's value for `start`; UnexpectedToken where the table has no action."""
+        actions, end_state = self.actions, self.end_state
+        states, values = [self.start_state], []
+        for token in tokens + [_END]:
+            kind = token.type
+            while True:
+                action = actions[states[-1]].get(kind)
+                if action.__class__ is int:
+                    break
+                if action is None:
+                    raise UnexpectedToken(token, {s for s in actions[states[-1]] if s.isupper()})
+                size, symbol, build = action
+                if size:
+                    children = values[-size:]
+                    del values[-size:], states[-size:]
+                else:
+                    children = []
+                value = build(children)
+                goto = actions[states[-1]][symbol]
+                if goto == end_state:  # `start` reduced, which only $END lets happen
+                    return value
+                states.append(goto)
+                values.append(value)
+            states.append(action)
+            values.append(token)
+        raise AssertionError("unreachable: $END always ends at `start`")
+
+
+_END = Token("$END", "")
+
+
+class _Reduction(NamedTuple):
+    size: int  # children popped
+    symbol: str  # the rule's origin, for the goto
+    build: Callable[[list], Any]  # children → value
+
+
+def _reduction(rule: Rule, transformer) -> _Reduction:
+    """What reducing `rule` does, as Lark's tree builder would: drop filtered-out terminals, splice
+    in the children of inlined rules; an inlined rule's value is its children list."""
+    if rule.alias or rule.options.expand1 or rule.options.keep_all_tokens or rule.options.template_source:
+        raise NotImplementedError(f"rule options of {rule}")
+    keep = tuple((i, _is_inlined(symbol)) for i, symbol in enumerate(rule.expansion)
+                 if not (symbol.is_term and symbol.filter_out))
+    splice = _splicer(keep, len(rule.expansion))
+    if _is_inlined(rule.origin):
+        build = splice or _as_is
+    else:
+        method = getattr(transformer, rule.origin.name)
+        build = (lambda children: method(splice(children))) if splice else method
+    return _Reduction(len(rule.expansion), rule.origin.name, build)
+
+
+def _is_inlined(symbol) -> bool:
+    return not symbol.is_term and symbol.name.startswith("_")
+
+
+def _as_is(children: list) -> list:
+    return children
+
+
+def _append_to_first(children: list) -> list:
+    """A left-recursive repetition (`items: items item`) grows its list in place."""
+    items = children[0]
+    items.append(children[1])
+    return items
+
+
+def _splicer(keep: tuple[tuple[int, bool], ...], size: int) -> Callable[[list], list] | None:
+    """None when the children pass as they are."""
+    if keep == tuple((i, False) for i in range(size)):
+        return None
+    if keep == ((0, True), (1, False)):
+        return _append_to_first
+
+    def splice(children: list) -> list:
+        out = []
+        for i, inlined in keep:
+            if inlined:
+                out.extend(children[i])
+            else:
+                out.append(children[i])
+        return out
+
+    return splice
+
+
+@lru_cache(maxsize=1)
+def _driver() -> _LalrDriver:
+    return _LalrDriver(report_parser())
+
+
 def parse_document(masked_text: str, start: int, end: int):
     """Parse masked_text[start:end] (a document); return (front, sections) of the model."""
     lines = logical_lines(masked_text[start:end], start)
@@ -136,12 +255,9 @@ def parse_document(masked_text: str, start: int, end: int):
     parser.options.transformer.lines = lines
     text = lines.text + "\n"
     tokens = _tokens(text)
-    if tokens is None:
-        return parser.parse(text)  # Lark reports the unexpected character
-    session = parser.parse_interactive()
-    try:
-        for token in tokens:
-            session.feed_token(token)
-        return session.feed_eof(tokens[-1] if tokens else None)
-    except UnexpectedInput:  # never, the grammar being total; Lark's own parse says where (line, column)
-        return parser.parse(text)
+    if tokens is not None:
+        try:
+            return _driver().parse(tokens)
+        except UnexpectedInput:  # never, the grammar being total
+            pass
+    return parser.parse(text)  # Lark's own parse says where (line, column)

@@ -139,7 +139,7 @@ def test_an_agency_line_above_a_period_is_a_paragraph():
 
 
 def test_a_parse_error_names_line_and_column(monkeypatch):
-    """Own lexing must not cost the position in Lark's message should the parser ever reject a token."""
+    """The own LALR loop must not cost the position in Lark's message should it ever reject a token."""
     import lark
     import pytest
 
@@ -147,19 +147,18 @@ def test_a_parse_error_names_line_and_column(monkeypatch):
 
     real = parsing.report_parser()
 
-    class Rejecting:
-        options = real.options
+    class RejectingDriver:
+        def parse(self, tokens):
+            raise lark.exceptions.UnexpectedToken(tokens[0], set())
 
-        def parse_interactive(self):
-            class Session:
-                def feed_token(self, token):
-                    raise lark.exceptions.UnexpectedToken(token, set())
-            return Session()
+    class LarkReportingAt:
+        options = real.options
 
         def parse(self, text):
             raise lark.exceptions.UnexpectedCharacters(text, 5, 2, 3)
 
-    monkeypatch.setattr(parsing, "report_parser", lambda: Rejecting())
+    monkeypatch.setattr(parsing, "_driver", lambda: RejectingDriver())
+    monkeypatch.setattr(parsing, "report_parser", lambda: LarkReportingAt())
     text = "一、总体情况\n正文。\n"
     with pytest.raises(lark.exceptions.UnexpectedInput) as err:
         parsing.parse_document(text, 0, len(text))
