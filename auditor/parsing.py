@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from lark import Lark, Token
+from lark import Lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
 from lark.parsers.lalr_analysis import Shift
@@ -64,9 +64,12 @@ class LineMap:
     text: str
     logical_starts: tuple[int, ...]
     file_starts: tuple[int, ...]
+    offset: int | None = None  # what base() always is when nothing was cut (most documents)
 
     def base(self, start: int) -> int:
         """What to add to logical offset `start` to get a file offset."""
+        if self.offset is not None:
+            return self.offset
         i = bisect.bisect_right(self.logical_starts, start) - 1
         return self.file_starts[i] - self.logical_starts[i]
 
@@ -93,15 +96,31 @@ def _inline_cuts(line: str, last: int) -> tuple[list[int], int]:
     return cuts, last
 
 
-def logical_lines(text: str, base: int) -> LineMap:
-    """Split `text` (starting at file offset `base`) into logical lines."""
+# Every place _inline_cuts could cut, and more (it also skips table lines and numbers out of
+# sequence), in one pass over the text: a 、 after one to three numerals after a blank or a
+# sentence end. The blank is no newline: at the start of a line, _inline_cuts sees nothing before
+# the numeral. The 、 comes first in the regex so that the search can skip ahead to it.
+_BLANK_OR_MARK, _NUMERAL = r"(?:[^\S\n]|[。:;!?」”)])", "[一二三四五六七八九十]"
+_ANY_INLINE_H1 = re.compile(rf"、(?:(?<={_BLANK_OR_MARK}{_NUMERAL}、)|(?<={_BLANK_OR_MARK}{_NUMERAL}{_NUMERAL}、)"
+                            rf"|(?<={_BLANK_OR_MARK}{_NUMERAL}{_NUMERAL}{_NUMERAL}、))")
+
+
+def _cuts(text: str) -> list[int]:
+    """Offsets in `text` where an inline heading starts a logical line."""
     cuts, last, pos = [], 0, 0
     for line in text.split("\n"):
         line_cuts, last = _inline_cuts(line, last)
-        cuts.extend(pos + cut for cut in line_cuts)
+        if line_cuts:
+            cuts.extend(pos + cut for cut in line_cuts)
         pos += len(line) + 1
+    return cuts
+
+
+def logical_lines(text: str, base: int) -> LineMap:
+    """Split `text` (starting at file offset `base`) into logical lines."""
+    cuts = _cuts(text) if _ANY_INLINE_H1.search(text) else []
     if not cuts:
-        return LineMap(text, (0,), (base,))
+        return LineMap(text, (0,), (base,), base)
     # each cut adds a newline: past the k-th cut, logical offsets run k ahead of the file's
     pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
     logical_starts = (0,) + tuple(cut + k for k, cut in enumerate(cuts, 1))
@@ -109,28 +128,57 @@ def logical_lines(text: str, base: int) -> LineMap:
 
 
 @lru_cache(maxsize=1)
-def _scanner() -> tuple[re.Pattern, frozenset[str]]:
+def _scanner() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
     """The grammar's terminals as one regex, alternatives in the order Lark's basic lexer tries
-    them, and the ignored terminals. Lexing with it directly skips Lark's per-token line and
-    column bookkeeping, which nothing here reads and which cost more than the matching."""
+    them; the same for a newline, with the ignored blanks that start there; the ignored terminals.
+    Lexing with them directly skips Lark's per-token line and column bookkeeping, which nothing
+    here reads and which cost more than the matching.
+
+    Every token ends before a newline (or at the end) and only the blanks match at one, so from a
+    newline Lark's lexer skips the blanks and matches the next token: the second regex does both
+    in one match. Its lookahead takes all the blanks (the backreference consumes them), so no
+    terminal backtracks into them."""
     lexer = report_parser().parser.lexer
     assert not lexer.user_callbacks and all(t.pattern.type == "re" for t in lexer.terminals)
-    alternatives = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexer.terminals)
-    return re.compile(alternatives, lexer.g_regex_flags), lexer.ignore_types
+    ignored = lexer.ignore_types
+
+    def alternatives(terminals):
+        return "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
+
+    blanks = "|".join(t.pattern.to_regexp() for t in lexer.terminals if t.name in ignored)
+    tokens = alternatives(t for t in lexer.terminals if t.name not in ignored)
+    after_newline = f"(?=(?P<_BLANKS>(?:{blanks})*))(?P=_BLANKS)(?:{tokens})"
+    flags = lexer.g_regex_flags
+    return re.compile(alternatives(lexer.terminals), flags), re.compile(after_newline, flags), ignored
 
 
-def _tokens(text: str):
-    """The tokens Lark's basic lexer yields for `text` (type, value, start_pos only); None if some
-    character matches no terminal (never, the grammar being total)."""
-    scanner, ignored = _scanner()
+class _Token(NamedTuple):
+    """The part of a Lark token that the parser and the transformer read; cheaper to build."""
+
+    type: str
+    value: str
+    start_pos: int
+
+
+_new_token = tuple.__new__  # _new_token(_Token, (type, value, start_pos)), past the generated __new__
+
+
+def _tokens(text: str) -> list[_Token] | None:
+    """The tokens Lark's basic lexer yields for `text`; None if some character matches no
+    terminal (never, the grammar being total)."""
+    scanner, after_newline, ignored = _scanner()
     tokens, pos, end = [], 0, len(text)
     while pos < end:
-        m = scanner.match(text, pos)
-        if m is None:
-            return None
-        if m.lastgroup not in ignored:
-            tokens.append(Token(m.lastgroup, m.group(), pos))
-        pos = m.end()
+        m = after_newline.match(text, pos) if text[pos] == "\n" else None
+        if m is None:  # not at a newline, or only blanks left
+            m = scanner.match(text, pos)
+            if m is None:
+                return None
+        kind, stop = m.lastgroup, m.end()
+        if kind not in ignored:
+            start = m.start(kind)
+            tokens.append(_new_token(_Token, (kind, text[start:stop], start)))
+        pos = stop
     return tokens
 
 
@@ -155,7 +203,7 @@ class _LalrDriver:
             for symbol, (action, arg) in row.items():
                 self.actions[state][symbol] = arg if action is Shift else _reduction(arg, transformer)
 
-    def parse(self, tokens: list[Token]):
+    def parse(self, tokens: list[_Token]):
         """The transformer's value for `start`; UnexpectedToken where the table has no action."""
         actions, end_state = self.actions, self.end_state
         states, values = [self.start_state], []
@@ -184,7 +232,7 @@ class _LalrDriver:
         raise AssertionError("unreachable: $END always ends at `start`")
 
 
-_END = Token("$END", "")
+_END = _Token("$END", "", -1)
 
 
 class _Reduction(NamedTuple):

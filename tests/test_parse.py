@@ -122,11 +122,13 @@ def test_own_lexing_yields_exactly_larks_tokens():
     rng = random.Random(11)
     lines = "\n".join(texts).splitlines()
     texts += ["\n".join(rng.sample(lines, 30) + ["", "  | a |", "\t", "x|y", "二○一二年三月二十七日"]) for _ in range(20)]
+    # blanks where a token could start: first, last, alone, before a row or a heading
+    texts += ["", "\n", " ", "\f\n \t\n", "  a | b\n c", " 一、概述\n\t(二)x\n  \n", "正文\n\n \t\f\n", "\n\n | |\n\n"]
     parser = report_parser()
     for text in texts:
         logical = logical_lines(text, 0).text + "\n"
         theirs = [(t.type, str(t), t.start_pos) for t in parser.lex(logical)]
-        assert [(t.type, str(t), t.start_pos) for t in _tokens(logical)] == theirs
+        assert [(t.type, t.value, t.start_pos) for t in _tokens(logical)] == theirs
 
 
 def test_an_agency_line_above_a_period_is_a_paragraph():

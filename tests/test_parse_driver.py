@@ -64,3 +64,17 @@ def test_empty_and_blank_documents_parse():
     for document in ["", "\n", " \t\n\n", "|", "正文"]:
         ours, larks = _driver_and_lark(document)
         assert ours == larks
+
+
+def test_the_inline_heading_prefilter_misses_no_cut():
+    """logical_lines skips the line by line search when _ANY_INLINE_H1 finds nothing: it must
+    find something wherever that search would cut."""
+    documents = _example_documents()
+    documents += _line_salads(documents, 300, seed=5)
+    documents += ["某局报告如下: 一、概述 略。 二、主动公开 略;三、依申请公开", "正文。十一、x", "a\n二、b 三、c"]
+    cut = 0
+    for document in documents:
+        if parsing._cuts(document):
+            cut += 1
+            assert parsing._ANY_INLINE_H1.search(document), document[:200]
+    assert cut >= 3
