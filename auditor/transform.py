@@ -20,10 +20,11 @@ _HEADING = {
     3: re.compile(r"(\d{1,2})[、.]"),
     4: re.compile(r"\([ \t]*(\d{1,2})[ \t]*\)"),
 }
-# A heading's title ends at the first sentence mark or blank; the rest of the line, blanks
-# after the mark skipped, is body.
-_TITLE_END = re.compile(r"[。;:!?]\s*|[ \t]+(?=\S)")
+# A heading's title ends at the first sentence mark or blank, if within _MAX_TITLE characters
+# (group 1 is the title; the regex looks no further); the rest of the line, blanks after the
+# mark skipped, is body.
 _MAX_TITLE = 50
+_TITLE_END = re.compile(rf"(.{{0,{_MAX_TITLE}}}?)(?:[。;:!?]\s*|[ \t]+(?=\S))", re.DOTALL)
 # key:value pairs of a header line; keys are Chinese words, so the 04 of 「04:47」 is not a key
 _META_FIELD = re.compile(r"([\u4e00-\u9fff][^\s:]{1,5})[ \t]*:[ \t]*(.*?)(?=[ \t]+[\u4e00-\u9fff][^\s:]{1,5}[ \t]*:|$)")
 
@@ -70,7 +71,8 @@ class ReportTransformer(Transformer):
         return list(items)
 
     def paragraph(self, children):
-        return self._paragraph(children[0])
+        token = children[0]
+        return Paragraph(*self._stripped(token.value, token.start_pos))
 
     def meta(self, children):
         token = children[0]
@@ -112,7 +114,7 @@ class ReportTransformer(Transformer):
         return Closing(agency, date, Span(start, date.span.end))
 
     def _section(self, level: int, children) -> Section:
-        token, body = children[0], _flatten(children[1:])
+        token, body = children[0], _flatten(children[1:]) if len(children) > 1 else []
         raw, start = token.value, token.start_pos
         lead = len(raw) - len(raw.lstrip())
         number_match = _HEADING[level].match(raw, lead)
@@ -162,10 +164,10 @@ def _flatten(children) -> list:
 
 def _split_title(rest: str) -> tuple[str, int, int]:
     """(title, end of title, start of body) within `rest`."""
-    m = _TITLE_END.search(rest)
-    if m is None or m.start() > _MAX_TITLE:
+    m = _TITLE_END.match(rest)
+    if m is None:
         return rest, len(rest), len(rest)
-    return rest[:m.start()], m.start(), m.end()
+    return m.group(1), m.end(1), m.end()
 
 
 def _is_title_like(text: str) -> bool:
