@@ -1,10 +1,14 @@
-"""Lark tree → report model. One short method per grammar rule; nothing past here sees Lark."""
+"""Lark tree → report model. One short method per grammar rule; nothing past here sees Lark.
+
+The methods run for every block of every document, so the spans they make skip Span's check
+(`_new_span`): their offsets are in order by construction.
+"""
 
 from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer
+from lark import Transformer
 
 from .dates import parse_date
 from .model import Cell, Closing, DateMention, MetaField, Paragraph, Row, Section, Span, Table
@@ -16,15 +20,24 @@ _HEADING = {
     3: re.compile(r"(\d{1,2})[、.]"),
     4: re.compile(r"\([ \t]*(\d{1,2})[ \t]*\)"),
 }
-# A heading's title ends at the first sentence mark or blank; the rest of the line is body.
-_TITLE_END = re.compile(r"[。;:!?]|[ \t]+(?=\S)")
+# A heading's title ends at the first sentence mark or blank, if within _MAX_TITLE characters
+# (group 1 is the title; the regex looks no further); the rest of the line, blanks after the
+# mark skipped, is body.
 _MAX_TITLE = 50
+_TITLE_END = re.compile(rf"(.{{0,{_MAX_TITLE}}}?)(?:[。;:!?]\s*|[ \t]+(?=\S))", re.DOTALL)
 # key:value pairs of a header line; keys are Chinese words, so the 04 of 「04:47」 is not a key
 _META_FIELD = re.compile(r"([\u4e00-\u9fff][^\s:]{1,5})[ \t]*:[ \t]*(.*?)(?=[ \t]+[\u4e00-\u9fff][^\s:]{1,5}[ \t]*:|$)")
 
+_new_span = tuple.__new__  # _new_span(Span, (start, end)): a Span without the start <= end check
+# A document has a hundred cells or so: they are built by setting their two slots, which costs
+# half of calling the frozen dataclass's __init__.
+_new_object = object.__new__
+_set_cell_text, _set_cell_span = Cell.text.__set__, Cell.span.__set__
+
 
 class ReportTransformer(Transformer):
-    """Embedded in the LALR parser (parsing.report_parser); `lines` is set before each parse."""
+    """Embedded in the LALR parser (parsing.report_parser); `lines` is set before each parse.
+    Terminals arrive as tokens of Lark's or of parsing._tokens: only .value and .start_pos are read."""
 
     lines: LineMap
 
@@ -32,14 +45,22 @@ class ReportTransformer(Transformer):
         super().__init__(visit_tokens=False)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _span(self, text: str, start: int) -> Span:
-        """File span of `text`, which stands at logical offset `start`, blanks around it excluded."""
-        stripped = text.rstrip()
-        lead = len(stripped) - len(stripped.lstrip())
-        return self.lines.span(start + lead, start + len(stripped))
+    def _file_span(self, start: int, end: int) -> Span:
+        """File span of logical offsets start..end (start <= end)."""
+        base = self.lines.offset
+        if base is None:
+            base = self.lines.base(start)
+        return _new_span(Span, (start + base, end + base))
 
-    def _paragraph(self, token: Token) -> Paragraph:
-        return Paragraph(str(token).strip(), self._span(token, token.start_pos))
+    def _stripped(self, raw: str, start: int) -> tuple[str, Span]:
+        """`raw`, which stands at logical offset `start`, without the blanks around it; its file span."""
+        right = raw.rstrip()
+        text = right.lstrip()
+        end = start + len(right)
+        return text, self._file_span(end - len(text), end)
+
+    def _paragraph(self, token) -> Paragraph:
+        return Paragraph(*self._stripped(token.value, token.start_pos))
 
     # -- rules --------------------------------------------------------------------------------
     def start(self, children):
@@ -50,67 +71,73 @@ class ReportTransformer(Transformer):
         return list(items)
 
     def paragraph(self, children):
-        return self._paragraph(children[0])
+        token = children[0]
+        return Paragraph(*self._stripped(token.value, token.start_pos))
 
     def meta(self, children):
         token = children[0]
         fields = []
-        for m in _META_FIELD.finditer(str(token)):
+        for m in _META_FIELD.finditer(token.value):
             start = token.start_pos + m.start()
-            fields.append(MetaField(m.group(1), m.group(2).strip(),
-                                    self.lines.span(start, token.start_pos + m.end(2))))
+            fields.append(MetaField(m.group(1), m.group(2).strip(), self._file_span(start, token.start_pos + m.end(2))))
         return tuple(fields) or self._paragraph(token)
 
     def table(self, children):
         token = children[0]
         rows, pos = [], token.start_pos
-        for line in token.split("\n"):
+        for line in token.value.split("\n"):
             if "|" in line:  # the other lines between rows are blank
                 rows.append(self._row(line, pos))
             pos += len(line) + 1
         return Table(tuple(rows), Span(rows[0].span.start, rows[-1].span.end))
 
     def _row(self, line: str, start: int) -> Row:
-        """The row on `line`, which starts at logical offset `start`."""
-        base = self.lines.base(start)
-        cells, pos = [], start + base
+        """The row on `line`, which starts at logical offset `start` (a row is never cut: one base)."""
+        cells, pos = [], start + self.lines.base(start)
         for raw in line.split("|"):
             text = raw.strip()
-            cell_start = pos + len(raw) - len(raw.lstrip())
-            cells.append(Cell(text, Span(cell_start, cell_start + len(text))))
+            # where the text starts: past the blanks before it (a blank cell: at the cell's end)
+            cell_start = pos + raw.find(text) if text else pos + len(raw)
+            cell = _new_object(Cell)
+            _set_cell_text(cell, text)
+            _set_cell_span(cell, _new_span(Span, (cell_start, cell_start + len(text))))
+            cells.append(cell)
             pos += len(raw) + 1
-        return Row(tuple(cells), self._span(line, start))
+        return Row(tuple(cells), self._stripped(line, start)[1])
 
     def closing(self, children):
         date_token = children[-1]
-        text = str(date_token).strip()
-        date = DateMention(parse_date(text), text, self._span(date_token, date_token.start_pos))
+        text, span = self._stripped(date_token.value, date_token.start_pos)
+        date = DateMention(parse_date(text), text, span)
         agency = self._paragraph(children[0]) if len(children) == 2 else None
         start = agency.span.start if agency else date.span.start
         return Closing(agency, date, Span(start, date.span.end))
 
     def _section(self, level: int, children) -> Section:
-        token, body = children[0], _flatten(children[1:])
-        raw = str(token)
+        token, body = children[0], _flatten(children[1:]) if len(children) > 1 else []
+        raw, start = token.value, token.start_pos
         lead = len(raw) - len(raw.lstrip())
         number_match = _HEADING[level].match(raw, lead)
         number = number_match.group(1)
         ordinal = int(number) if level in (3, 4) else cn_ordinal(number)
         rest_start = number_match.end()
         rest = raw[rest_start:]
-        rest_lead = len(rest) - len(rest.lstrip())
-        title, title_end, body_start = _split_title(rest.strip())
-        heading_end = token.start_pos + rest_start + rest_lead + title_end if title else token.start_pos + number_match.end()
-        heading_span = self.lines.span(token.start_pos + lead, heading_end)
-        if title_end < len(rest.strip()):
-            tail_start = token.start_pos + rest_start + rest_lead + body_start
-            tail = raw[rest_start + rest_lead + body_start:].rstrip()
-            body.insert(0, Paragraph(tail, self.lines.span(tail_start, tail_start + len(tail))))
+        rest_stripped = rest.strip()
+        # the stripped rest starts past the blanks after the number (when blank: at the line's end)
+        title_start = start + rest_start + (rest.find(rest_stripped) if rest_stripped else len(rest))
+        title, title_end, body_start = _split_title(rest_stripped)
+        heading_span = self._file_span(start + lead, title_start + title_end if title else start + rest_start)
+        if title_end < len(rest_stripped):
+            tail = rest_stripped[body_start:]
+            tail_start = title_start + body_start
+            body.insert(0, Paragraph(tail, self._file_span(tail_start, tail_start + len(tail))))
         if not title and body and isinstance(body[0], Paragraph) and _is_title_like(body[0].text):
             adopted = body.pop(0)
             title, heading_span = adopted.text, Span(heading_span.start, adopted.span.end)
-        end = max([heading_span.end] + [_end(b) for b in body])
-        return Section(level, number, ordinal, title, heading_span, Span(heading_span.start, end), tuple(body))
+        end = heading_span.end
+        for block in body:
+            end = max(end, block.span.end)
+        return Section(level, number, ordinal, title, heading_span, _new_span(Span, (heading_span.start, end)), tuple(body))
 
     def section1(self, children):
         return self._section(1, children)
@@ -137,18 +164,11 @@ def _flatten(children) -> list:
 
 def _split_title(rest: str) -> tuple[str, int, int]:
     """(title, end of title, start of body) within `rest`."""
-    m = _TITLE_END.search(rest)
-    if m is None or m.start() > _MAX_TITLE:
+    m = _TITLE_END.match(rest)
+    if m is None:
         return rest, len(rest), len(rest)
-    body_start = m.end()
-    while body_start < len(rest) and rest[body_start].isspace():
-        body_start += 1
-    return rest[:m.start()], m.start(), body_start
+    return m.group(1), m.end(1), m.end()
 
 
 def _is_title_like(text: str) -> bool:
     return len(text) <= 40 and "。" not in text
-
-
-def _end(block) -> int:
-    return block.span.end
