@@ -9,7 +9,6 @@ Unknown propagates through arithmetic and comparisons; `and`/`or`/`not` follow t
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import operator
 import re
@@ -415,7 +414,7 @@ class PlainReader:
     overrides: a number reference as cell_number gives it, a test's argument as the test's result
     (either may be an Unknown). One per rule run: `env` serves every instance."""
 
-    __slots__ = ("compiled", "env", "exact", "numbers")
+    __slots__ = ("compiled", "env", "exact", "globs", "numbers")
 
     def __init__(self, compiled: Compiled, tables: dict, blank: str):
         self.compiled = compiled
@@ -423,19 +422,31 @@ class PlainReader:
         alignment = tables[compiled.tables[0]]
         self.numbers = alignment.numbers_under(blank == "zero")  # what cell_number gives, where it is a number
         self.exact = alignment.numbers
+        self.globs = any(compiled.multi)
 
-    def values(self, plan: Plan) -> list:
-        """What the plain form reads at each address of plan.flat."""
-        out = []
+    def values(self, plan: Plan) -> tuple[list, list]:
+        """What the plain form reads at each address of plan.flat, and the positions where a
+        number reference met an Unknown."""
+        out, unknown = [], []
+        if not self.globs:  # one address per reference
+            for read, address, column_type in zip(self.compiled.reads, plan.flat, plan.types):
+                self._read(read, plan.table, address, column_type, out, unknown)
+            return out, unknown
         for read, start, end, column_type in zip(self.compiled.reads, plan.offsets, plan.offsets[1:], plan.types):
             for address in plan.flat[start:end]:
-                out.append(self._number(plan.table, address) if read is None else
-                           self._test(read, plan.table, address, column_type))
-        return out
+                self._read(read, plan.table, address, column_type, out, unknown)
+        return out, unknown
 
-    def _number(self, table: str, address):
+    def _read(self, read: str | None, table: str, address, column_type, out: list, unknown: list):
+        if read is not None:
+            out.append(self._test(read, table, address, column_type))
+            return
         number = self.numbers.get(address)
-        return number if number is not None else cell_number(self.env, table, address, self._placed(table, address))
+        if number is None:
+            number = cell_number(self.env, table, address, self._placed(table, address))
+            if number.__class__ is Unknown:
+                unknown.append(len(out))
+        out.append(number)
 
     def _test(self, read: str, table: str, address, column_type):
         # fits_type reads empty cells as 0 under `blank: zero` as _fits does; is_blank and is_number must see them
@@ -448,31 +459,23 @@ class PlainReader:
         return self.env.tables[table].cell(address)
 
 
-def plain_result(compiled: Compiled, plan: Plan, values: list):
-    """(outcome, left, right) as the general evaluator gives them, from the values PlainReader read;
-    None when the general evaluator must run (an Unknown number under a test or logic)."""
-    unknown = [n for n, v in enumerate(values) if v.__class__ is Unknown and _reads_number(compiled, plan, n)]
+def plain_result(compiled: Compiled, plan: Plan, values: list, unknown: list):
+    """(outcome, left, right) as the general evaluator gives them, from what PlainReader read
+    (`unknown`: the positions of Unknown numbers); None when the general evaluator must run (an
+    Unknown number under a test or logic)."""
     if not unknown:
         return compiled.plain(values, plan.offsets)
     if compiled.op is None:
         return None
     # an Unknown reaches the top comparison through the side that reads it
     bounds = [0] + [plan.offsets[i] for i in compiled.side_refs] + [len(values)]
-    sides = [_plain_side(side, values, plan.offsets, start, end, unknown)
-             for side, start, end in zip(compiled.plain_sides, bounds, bounds[1:])]
-    left, right = sides[0], sides[1]
+    left, right = [_plain_side(side, values, plan.offsets, start, end, unknown)
+                   for side, start, end in zip(compiled.plain_sides[:2], bounds, bounds[1:])]
     return (_unknowns(*(values[n] for n in unknown)), None if left.__class__ is Unknown else left,
             None if right.__class__ is Unknown else right)
 
 
-def _reads_number(compiled: Compiled, plan: Plan, position: int) -> bool:
-    ref = bisect.bisect_right(plan.offsets, position) - 1
-    return compiled.reads[ref] is None
-
-
 def _plain_side(side, values, offsets, start: int, end: int, unknown: list):
-    if side is None:
-        return None
     inside = [values[n] for n in unknown if start <= n < end]
     return _unknowns(*inside) if inside else side(values, offsets)
 

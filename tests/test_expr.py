@@ -221,7 +221,7 @@ def _plain_kind(p, plan, tables) -> str | None:
 
     if p.expression.plain is None or plan.table is None:
         return None
-    result = plain_result(p.expression, plan, PlainReader(p.expression, tables, p.blank).values(plan))
+    result = plain_result(p.expression, plan, *PlainReader(p.expression, tables, p.blank).values(plan))
     if result is None:
         return None
     outcome = "unknown" if isinstance(result[0], Unknown) else "decided"

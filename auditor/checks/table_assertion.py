@@ -197,13 +197,9 @@ def _run_instance(rule, p: Prepared, tables: dict, bindings: dict, plan, overrid
     """One instance by the general evaluator."""
     resolved = resolve_refs(plan, tables)
     outcome, left, right = evaluate(p.expression, Env(tables, bindings, p.blank, overrides, resolved))
-    return _instance(rule, bindings, plan, tables, outcome, left, right, resolved)
-
-
-def _instance(rule, bindings: dict, plan, tables: dict, outcome, left, right, resolved=None) -> Instance:
     return Instance(rule, bindings, plan, tables, _status(outcome),
                     None if isinstance(left, Unknown) else left, None if isinstance(right, Unknown) else right,
-                    outcome.reasons if isinstance(outcome, Unknown) else (), resolved, tables[rule.prepared.table].template)
+                    outcome.reasons if isinstance(outcome, Unknown) else (), resolved, tables[p.table].template)
 
 
 @lru_cache(maxsize=512)
@@ -259,9 +255,17 @@ def _run_all(rule, p: Prepared, tables: dict, plans) -> tuple[Instance, ...]:
                 out.append(Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
                                     template=template))
                 continue
-        result = plain_result(p.expression, plan, reader.values(plan))
-        out.append(_run_instance(rule, p, tables, bindings, plan) if result is None else
-                   _instance(rule, bindings, plan, tables, *result))
+        result = plain_result(p.expression, plan, *reader.values(plan))
+        if result is None:
+            out.append(_run_instance(rule, p, tables, bindings, plan))
+            continue
+        outcome, left, right = result  # the sides are numbers or None
+        if outcome.__class__ is Unknown:
+            out.append(Instance(rule, bindings, plan, tables, Status.INDETERMINATE, left, right, outcome.reasons,
+                                template=template))
+        else:
+            out.append(Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
+                                template=template))
     return tuple(out)
 
 
