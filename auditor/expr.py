@@ -410,19 +410,36 @@ def resolve_refs(plan: Plan, tables: dict) -> tuple[Cells, ...]:
 
 
 class PlainReader:
-    """Reads an instance's cells for the plain form as the general evaluator reads them without
-    overrides: a number reference as cell_number gives it, a test's argument as the test's result
-    (either may be an Unknown). One per rule run: `env` serves every instance."""
+    """Runs a rule's instances by the plain form, reading each cell as the general evaluator reads
+    it without overrides: a number reference as cell_number gives it, a test's argument as the
+    test's result (either may be an Unknown). One per rule run on a report."""
 
-    __slots__ = ("compiled", "env", "exact", "globs", "numbers")
+    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "table", "tests_only")
 
     def __init__(self, compiled: Compiled, tables: dict, blank: str):
         self.compiled = compiled
         self.env = Env(tables, {}, blank)
-        alignment = tables[compiled.tables[0]]
+        self.table = compiled.tables[0]
+        alignment = tables[self.table]
         self.numbers = alignment.numbers_under(blank == "zero")  # what cell_number gives, where it is a number
+        self.get = self.numbers.get
         self.exact = alignment.numbers
         self.globs = any(compiled.multi)
+        self.numbers_only = not any(compiled.reads)
+        self.tests_only = None not in compiled.reads  # then no glob either: tests take one cell
+
+    def result(self, plan: Plan):
+        """(outcome, left, right) of an instance as the general evaluator gives them; None when
+        it must run (references to several tables, an Unknown number under a test or logic)."""
+        if plan.table is None:
+            return None
+        if self.numbers_only:  # the commonest case: every cell holds a number
+            numbers = list(map(self.get, plan.flat))
+            if None not in numbers:
+                return self.compiled.plain(numbers, plan.offsets)
+        elif self.tests_only:
+            return self.compiled.plain(list(map(self._test, self.compiled.reads, plan.flat, plan.types)), plan.offsets)
+        return plain_result(self.compiled, plan, *self.values(plan))
 
     def values(self, plan: Plan) -> tuple[list, list]:
         """What the plain form reads at each address of plan.flat, and the positions where a
@@ -430,33 +447,33 @@ class PlainReader:
         out, unknown = [], []
         if not self.globs:  # one address per reference
             for read, address, column_type in zip(self.compiled.reads, plan.flat, plan.types):
-                self._read(read, plan.table, address, column_type, out, unknown)
+                self._read(read, address, column_type, out, unknown)
             return out, unknown
         for read, start, end, column_type in zip(self.compiled.reads, plan.offsets, plan.offsets[1:], plan.types):
             for address in plan.flat[start:end]:
-                self._read(read, plan.table, address, column_type, out, unknown)
+                self._read(read, address, column_type, out, unknown)
         return out, unknown
 
-    def _read(self, read: str | None, table: str, address, column_type, out: list, unknown: list):
+    def _read(self, read: str | None, address, column_type, out: list, unknown: list):
         if read is not None:
-            out.append(self._test(read, table, address, column_type))
+            out.append(self._test(read, address, column_type))
             return
-        number = self.numbers.get(address)
+        number = self.get(address)
         if number is None:
-            number = cell_number(self.env, table, address, self._placed(table, address))
+            number = cell_number(self.env, self.table, address, self._placed(address))
             if number.__class__ is Unknown:
                 unknown.append(len(out))
         out.append(number)
 
-    def _test(self, read: str, table: str, address, column_type):
+    def _test(self, read: str, address, column_type):
         # fits_type reads empty cells as 0 under `blank: zero` as _fits does; is_blank and is_number must see them
         number = (self.numbers if read == "fits_type" else self.exact).get(address)
         if number is None or column_type is None:
-            return _CELL_TESTS[read](self.env, (table, address, self._placed(table, address)))
+            return _CELL_TESTS[read](self.env, (self.table, address, self._placed(address)))
         return number_fits(number, column_type) if read == "fits_type" else read == "is_number"
 
-    def _placed(self, table: str, address) -> PlacedCell:
-        return self.env.tables[table].cell(address)
+    def _placed(self, address) -> PlacedCell:
+        return self.env.tables[self.table].cell(address)
 
 
 def plain_result(compiled: Compiled, plan: Plan, values: list, unknown: list):
@@ -480,12 +497,15 @@ def _plain_side(side, values, offsets, start: int, end: int, unknown: list):
     return _unknowns(*inside) if inside else side(values, offsets)
 
 
-def touched_cells(resolved: tuple[Cells, ...]) -> tuple:
-    """(table, address, placed) of every cell an evaluation reads, once each, in reading order."""
+def touched_cells(plan: Plan, tables: dict) -> tuple:
+    """(table, address, placed) of every cell an evaluation of `plan` reads, once each, in reading order."""
     seen = {}
-    for cells in resolved:
-        for item in cells.items:
-            seen.setdefault((item[0], item[1]), item)
+    for table, addresses, _ in plan.refs:
+        alignment = tables[table]
+        items = alignment.items
+        for address in addresses:
+            if (table, address) not in seen:
+                seen[(table, address)] = items.get(address) or (table, address, alignment.cell(address))
     return tuple(seen.values())
 
 

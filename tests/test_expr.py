@@ -217,11 +217,11 @@ def _rules_for_paths():
 
 def _plain_kind(p, plan, tables) -> str | None:
     """How the plain path takes an instance: None (it leaves it to the general evaluator)."""
-    from auditor.expr import PlainReader, plain_result
+    from auditor.expr import PlainReader
 
-    if p.expression.plain is None or plan.table is None:
+    if p.expression.plain is None:
         return None
-    result = plain_result(p.expression, plan, *PlainReader(p.expression, tables, p.blank).values(plan))
+    result = PlainReader(p.expression, tables, p.blank).result(plan)
     if result is None:
         return None
     outcome = "unknown" if isinstance(result[0], Unknown) else "decided"
@@ -232,7 +232,7 @@ def _plain_kind(p, plan, tables) -> str | None:
 def test_plain_path_agrees_with_the_general_evaluator(seed004, seed):
     from collections import Counter
 
-    from auditor.checks.table_assertion import _plans, _run_all, _run_instance
+    from auditor.checks.table_assertion import _run_all, _run_instance, _sites
 
     source = seed004.reports[1].text if seed else DOC
     report = parse_text(_scrambled(source, seed) if seed else DOC).reports[0]
@@ -243,13 +243,13 @@ def test_plain_path_agrees_with_the_general_evaluator(seed004, seed):
         tables = {t: aligned(report, t, vocabulary) for t in p.expression.tables}
         if None in tables.values():
             continue
-        plans = _plans(p, tuple(tables[t].template for t in p.expression.tables))
-        for inst, (bindings, plan) in zip(_run_all(rule, p, tables, plans), plans, strict=True):
-            general = _run_instance(rule, p, tables, bindings, plan)
+        sites = _sites(p, tuple(tables[t].template for t in p.expression.tables))
+        for inst, site in zip(_run_all(rule, p, tables, sites), sites, strict=True):
+            general = _run_instance(rule, p, tables, site)
             got = (inst.status, inst.left, inst.right, inst.reasons, inst.cells)
             assert got == (general.status, general.left, general.right, general.reasons, general.cells), \
-                (p.expression.source, p.blank, bindings)
-            taken[_plain_kind(p, plan, tables)] += 1
+                (p.expression.source, p.blank, site.bindings)
+            taken[_plain_kind(p, site.plan, tables)] += 1
     assert taken["decided numbers"] > 20 and taken["decided test"] > 100 and taken["unknown numbers"] > 2
     if seed % 2:  # rows that lost a cell or went missing
         assert taken["unknown glob"] > 0 and taken["unknown test"] > 0

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..expr import (Compiled, Env, ExpressionError, PlainReader, Unknown, as_number, bind_refs, cell_name,
                     cell_number, compare, compile_expression, instance_key, instances, number_fits, parse_domains,
-                    plain_result, resolve_refs, substitute, touched_cells, validate_refs)
+                    resolve_refs, substitute, touched_cells, validate_refs)
 from ..findings import Evidence, Outcome, Status
 from ..tables import Kind, aligned, report_cache
 
@@ -83,38 +83,54 @@ def prepare(params) -> Prepared:
 # ---- evaluating a rule's instances ---------------------------------------------------------------
 
 
+class Site:
+    """Where one instance of a rule stands on a layout: its bindings, its references bound to
+    template addresses (expr.bind_refs) and its names; the same for every report of the layout."""
+
+    __slots__ = ("_label", "bindings", "key", "plan", "template", "text")
+
+    def __init__(self, p: Prepared, template, bindings: dict, plan):
+        self.bindings = bindings
+        self.plan = plan
+        self.template = template  # of the rule's main table, for labels
+        self.key = instance_key(bindings)
+        self.text = substitute(p.expression.source, bindings)
+        self._label = None
+
+    @property
+    def label(self) -> tuple[str, str]:
+        if self._label is None:
+            self._label = _label(self.template, self.bindings)
+        return self._label
+
+
 class Instance:
     """One evaluation of a rule's assertion (one row, column, block or cell). A plain slotted
     class: hundreds are made per report."""
 
-    __slots__ = ("rule", "bindings", "plan", "tables", "status", "left", "right", "reasons", "_resolved",
-                 "template", "_cells", "_addresses")
+    __slots__ = ("_addresses", "_cells", "left", "reasons", "right", "rule", "site", "status", "tables")
 
-    def __init__(self, rule, bindings: dict, plan, tables: dict, status: Status, left=None, right=None, reasons=(),
-                 resolved=None, template=None):
+    def __init__(self, rule, site: Site, tables: dict, status: Status, left=None, right=None, reasons=()):
         self.rule = rule
-        self.bindings = bindings
-        self.plan = plan  # the references bound to template addresses (expr.bind_refs)
+        self.site = site
         self.tables = tables  # the aligned tables, by id
         self.status = status  # PASS | FAIL | INDETERMINATE
         self.left, self.right = left, right  # numbers of a top-level comparison
         self.reasons = reasons
-        self._resolved = resolved  # the cells each reference named (resolved on demand)
-        self.template = template  # of the rule's main table, for labels
         self._cells = None
         self._addresses = None
 
     @property
     def key(self) -> str:
-        return instance_key(self.bindings)
+        return self.site.key
 
     @property
     def text(self) -> str:
-        return _substituted(self.rule.prepared.expression.source, tuple(self.bindings.items()))
+        return self.site.text
 
     @property
     def label(self) -> tuple[str, str]:
-        return _cached_label(self.template, tuple(self.bindings.items()))
+        return self.site.label
 
     @property
     def difference(self):
@@ -123,16 +139,10 @@ class Instance:
         return None
 
     @property
-    def resolved(self) -> tuple:
-        if self._resolved is None:
-            self._resolved = resolve_refs(self.plan, self.tables)
-        return self._resolved
-
-    @property
     def cells(self) -> tuple:
         """(table, address, PlacedCell) the evaluation read, each once, in reading order."""
         if self._cells is None:
-            self._cells = touched_cells(self.resolved)
+            self._cells = touched_cells(self.site.plan, self.tables)
         return self._cells
 
     @property
@@ -148,16 +158,6 @@ class RuleRun:
     tables: dict  # table id -> Alignment
     instances: tuple[Instance, ...]
     missing: tuple[str, ...] = ()  # tables not found
-
-
-@lru_cache(maxsize=8192)
-def _substituted(source: str, bindings: tuple) -> str:
-    return substitute(source, dict(bindings))
-
-
-@lru_cache(maxsize=8192)
-def _cached_label(template, bindings: tuple) -> tuple[str, str]:
-    return _label(template, dict(bindings))
 
 
 def _label(template, bindings: dict) -> tuple[str, str]:
@@ -193,22 +193,23 @@ def _status(outcome) -> Status:
     return Status.INDETERMINATE if isinstance(outcome, Unknown) else Status.PASS if outcome else Status.FAIL
 
 
-def _run_instance(rule, p: Prepared, tables: dict, bindings: dict, plan, overrides=None) -> Instance:
+def _run_instance(rule, p: Prepared, tables: dict, site: Site, overrides=None) -> Instance:
     """One instance by the general evaluator."""
-    resolved = resolve_refs(plan, tables)
-    outcome, left, right = evaluate(p.expression, Env(tables, bindings, p.blank, overrides, resolved))
-    return Instance(rule, bindings, plan, tables, _status(outcome),
+    resolved = resolve_refs(site.plan, tables)
+    outcome, left, right = evaluate(p.expression, Env(tables, site.bindings, p.blank, overrides, resolved))
+    return Instance(rule, site, tables, _status(outcome),
                     None if isinstance(left, Unknown) else left, None if isinstance(right, Unknown) else right,
-                    outcome.reasons if isinstance(outcome, Unknown) else (), resolved, tables[p.table].template)
+                    outcome.reasons if isinstance(outcome, Unknown) else ())
 
 
 @lru_cache(maxsize=512)
-def _plans(p: Prepared, layouts: tuple) -> tuple[tuple[dict, tuple], ...]:
-    """(bindings, bound references) of every instance on these templates: the same for every
-    report of the same layouts, so a batch computes it once per rule and edition."""
+def _sites(p: Prepared, layouts: tuple) -> tuple[Site, ...]:
+    """Every instance's site on these templates: the same for every report of the same layouts,
+    so a batch computes it once per rule and edition."""
     by_table = dict(zip(p.expression.tables, layouts))
     alignments = {t: _Layout(template) for t, template in by_table.items()}
-    return tuple((b, bind_refs(p.expression, by_table, b)) for b in instances(p.domains, alignments, p.only, p.skip))
+    return tuple(Site(p, layouts[0], b, bind_refs(p.expression, by_table, b))
+                 for b in instances(p.domains, alignments, p.only, p.skip))
 
 
 @dataclass(frozen=True)
@@ -229,43 +230,27 @@ def run_rule(report, rule, ctx) -> RuleRun:
         if missing:
             cache[key] = RuleRun(rule, tables, (), missing)
         else:
-            plans = _plans(p, tuple(tables[t].template for t in p.expression.tables))
-            cache[key] = RuleRun(rule, tables, _run_all(rule, p, tables, plans))
+            sites = _sites(p, tuple(tables[t].template for t in p.expression.tables))
+            cache[key] = RuleRun(rule, tables, _run_all(rule, p, tables, sites))
     return cache[key]
 
 
-def _run_all(rule, p: Prepared, tables: dict, plans) -> tuple[Instance, ...]:
-    """Every instance, by the plain form where it has one; per-cell rules such as TB14 have
-    hundreds of instances per report, where call overhead is most of the cost, so the commonest
-    case (every cell read holds a number) is inlined."""
-    plain = p.expression.plain
-    if plain is None:
-        return tuple(_run_instance(rule, p, tables, bindings, plan) for bindings, plan in plans)
-    reader, template, out = PlainReader(p.expression, tables, p.blank), tables[p.table].template, []
-    numbers_only = not any(p.expression.reads)
-    get = reader.numbers.get
-    for bindings, plan in plans:
-        if plan.table is None:  # references to several tables
-            out.append(_run_instance(rule, p, tables, bindings, plan))
-            continue
-        if numbers_only:
-            numbers = list(map(get, plan.flat))
-            if None not in numbers:
-                outcome, left, right = plain(numbers, plan.offsets)
-                out.append(Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
-                                    template=template))
-                continue
-        result = plain_result(p.expression, plan, *reader.values(plan))
+def _run_all(rule, p: Prepared, tables: dict, sites) -> tuple[Instance, ...]:
+    """Every instance, by the plain form where it has one (per-cell rules such as TB14 have
+    hundreds of instances per report: this loop is kept lean)."""
+    if p.expression.plain is None:
+        return tuple(_run_instance(rule, p, tables, site) for site in sites)
+    plain_result, out = PlainReader(p.expression, tables, p.blank).result, []
+    for site in sites:
+        result = plain_result(site.plan)
         if result is None:
-            out.append(_run_instance(rule, p, tables, bindings, plan))
+            out.append(_run_instance(rule, p, tables, site))
             continue
         outcome, left, right = result  # the sides are numbers or None
         if outcome.__class__ is Unknown:
-            out.append(Instance(rule, bindings, plan, tables, Status.INDETERMINATE, left, right, outcome.reasons,
-                                template=template))
+            out.append(Instance(rule, site, tables, Status.INDETERMINATE, left, right, outcome.reasons))
         else:
-            out.append(Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
-                                template=template))
+            out.append(Instance(rule, site, tables, Status.PASS if outcome else Status.FAIL, left, right))
     return tuple(out)
 
 
@@ -326,7 +311,7 @@ class _Localizer:
                 self.by_cell.setdefault(address, []).append(n)
 
     def _rerun(self, run: RuleRun, inst: Instance, overrides: dict) -> Instance:
-        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.bindings, inst.plan, overrides)
+        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.site, overrides)
 
     def _effect(self, overrides: dict) -> tuple[set, bool]:
         """(failing relations fixed, whether a relation that held now fails)."""
