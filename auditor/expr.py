@@ -411,22 +411,33 @@ def resolve_refs(plan: Plan, tables: dict) -> tuple[Cells, ...]:
 
 class PlainReader:
     """Runs a rule's instances by the plain form, reading each cell as the general evaluator reads
-    it without overrides: a number reference as cell_number gives it, a test's argument as the
-    test's result (either may be an Unknown). One per rule run on a report."""
+    it: a number reference as cell_number gives it, a test's argument as the test's result (either
+    may be an Unknown). One per rule run on a report, or per set of overrides (localization)."""
 
-    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "table", "tests_only")
+    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "table", "tests_only",
+                 "tested")
 
-    def __init__(self, compiled: Compiled, tables: dict, blank: str):
+    def __init__(self, compiled: Compiled, tables: dict, blank: str, overrides: dict | None = None):
         self.compiled = compiled
-        self.env = Env(tables, {}, blank)
+        self.env = Env(tables, {}, blank, overrides)
         self.table = compiled.tables[0]
         alignment = tables[self.table]
         self.numbers = alignment.numbers_under(blank == "zero")  # what cell_number gives, where it is a number
-        self.get = self.numbers.get
         self.exact = alignment.numbers
+        self.tested = self.numbers  # what fits_type may read as a number
+        if overrides:
+            self._override(overrides)
+        self.get = self.numbers.get
         self.globs = any(compiled.multi)
         self.numbers_only = not any(compiled.reads)
         self.tests_only = None not in compiled.reads  # then no glob either: tests take one cell
+
+    def _override(self, overrides: dict):
+        """Numbers read the overriding values; tests of an overridden cell go the general way."""
+        mine = {a: v for (t, a), v in overrides.items() if t == self.table}
+        self.numbers = {**self.numbers, **mine}
+        self.tested = {a: v for a, v in self.tested.items() if a not in mine}
+        self.exact = {a: v for a, v in self.exact.items() if a not in mine}
 
     def result(self, plan: Plan):
         """(outcome, left, right) of an instance as the general evaluator gives them; None when
@@ -467,7 +478,7 @@ class PlainReader:
 
     def _test(self, read: str, address, column_type):
         # fits_type reads empty cells as 0 under `blank: zero` as _fits does; is_blank and is_number must see them
-        number = (self.numbers if read == "fits_type" else self.exact).get(address)
+        number = (self.tested if read == "fits_type" else self.exact).get(address)
         if number is None or column_type is None:
             return _CELL_TESTS[read](self.env, (self.table, address, self._placed(address)))
         return number_fits(number, column_type) if read == "fits_type" else read == "is_number"

@@ -87,7 +87,7 @@ class Site:
     """Where one instance of a rule stands on a layout: its bindings, its references bound to
     template addresses (expr.bind_refs) and its names; the same for every report of the layout."""
 
-    __slots__ = ("_label", "bindings", "key", "plan", "template", "text")
+    __slots__ = ("_addresses", "_label", "bindings", "key", "plan", "template", "text")
 
     def __init__(self, p: Prepared, template, bindings: dict, plan):
         self.bindings = bindings
@@ -96,6 +96,7 @@ class Site:
         self.key = instance_key(bindings)
         self.text = substitute(p.expression.source, bindings)
         self._label = None
+        self._addresses = None
 
     @property
     def label(self) -> tuple[str, str]:
@@ -103,12 +104,19 @@ class Site:
             self._label = _label(self.template, self.bindings)
         return self._label
 
+    @property
+    def addresses(self) -> frozenset:
+        """(table, address) of every cell the instance reads."""
+        if self._addresses is None:
+            self._addresses = frozenset((table, a) for table, addresses, _ in self.plan.refs for a in addresses)
+        return self._addresses
+
 
 class Instance:
     """One evaluation of a rule's assertion (one row, column, block or cell). A plain slotted
     class: hundreds are made per report."""
 
-    __slots__ = ("_addresses", "_cells", "left", "reasons", "right", "rule", "site", "status", "tables")
+    __slots__ = ("_cells", "left", "reasons", "right", "rule", "site", "status", "tables")
 
     def __init__(self, rule, site: Site, tables: dict, status: Status, left=None, right=None, reasons=()):
         self.rule = rule
@@ -118,7 +126,6 @@ class Instance:
         self.left, self.right = left, right  # numbers of a top-level comparison
         self.reasons = reasons
         self._cells = None
-        self._addresses = None
 
     @property
     def key(self) -> str:
@@ -147,9 +154,7 @@ class Instance:
 
     @property
     def addresses(self) -> frozenset:
-        if self._addresses is None:
-            self._addresses = frozenset((t, a) for t, a, _ in self.cells)
-        return self._addresses
+        return self.site.addresses
 
 
 @dataclass(frozen=True)
@@ -243,15 +248,16 @@ def _run_all(rule, p: Prepared, tables: dict, sites) -> tuple[Instance, ...]:
     plain_result, out = PlainReader(p.expression, tables, p.blank).result, []
     for site in sites:
         result = plain_result(site.plan)
-        if result is None:
-            out.append(_run_instance(rule, p, tables, site))
-            continue
-        outcome, left, right = result  # the sides are numbers or None
-        if outcome.__class__ is Unknown:
-            out.append(Instance(rule, site, tables, Status.INDETERMINATE, left, right, outcome.reasons))
-        else:
-            out.append(Instance(rule, site, tables, Status.PASS if outcome else Status.FAIL, left, right))
+        out.append(_run_instance(rule, p, tables, site) if result is None else
+                   _plain_instance(rule, site, tables, *result))
     return tuple(out)
+
+
+def _plain_instance(rule, site: Site, tables: dict, outcome, left, right) -> Instance:
+    """An instance from PlainReader's result (whose sides are numbers or None)."""
+    if outcome.__class__ is Unknown:
+        return Instance(rule, site, tables, Status.INDETERMINATE, left, right, outcome.reasons)
+    return Instance(rule, site, tables, Status.PASS if outcome else Status.FAIL, left, right)
 
 
 # ---- error localization --------------------------------------------------------------------------
@@ -311,7 +317,12 @@ class _Localizer:
                 self.by_cell.setdefault(address, []).append(n)
 
     def _rerun(self, run: RuleRun, inst: Instance, overrides: dict) -> Instance:
-        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.site, overrides)
+        p = run.rule.prepared
+        result = PlainReader(p.expression, run.tables, p.blank, overrides).result(inst.site.plan) \
+            if p.expression.plain else None
+        if result is None:
+            return _run_instance(run.rule, p, run.tables, inst.site, overrides)
+        return _plain_instance(run.rule, inst.site, run.tables, *result)
 
     def _effect(self, overrides: dict) -> tuple[set, bool]:
         """(failing relations fixed, whether a relation that held now fails)."""
@@ -550,9 +561,11 @@ def _unknown_rows(instances) -> tuple[Evidence, ...]:
         if len(out) >= MAX_EVIDENCE:
             break
         for _, _, placed in inst.cells:
-            if placed.value.is_number or placed.span is None:
+            span = placed.span
+            if span is None or placed.value.number is not None:
                 continue
-            span = placed.row.span if placed.col_how == "collapsed" and placed.row is not None else placed.span
+            if placed.col_how == "collapsed" and placed.row is not None:
+                span = placed.row.span
             if (span.start, span.end) not in seen:
                 seen.add((span.start, span.end))
                 kind = placed.value.kind.value
@@ -595,6 +608,11 @@ def check(report, rule, ctx) -> Outcome:
 
 
 def _table_values(table: str) -> dict:
+    return dict(_table_names(table))  # a copy: check() adds the counts
+
+
+@lru_cache(maxsize=64)
+def _table_names(table: str) -> dict:
     from ..tables import templates
 
     t = templates()[table][0]
