@@ -414,8 +414,8 @@ class PlainReader:
     it: a number reference as cell_number gives it, a test's argument as the test's result (either
     may be an Unknown). One per rule run on a report, or per set of overrides (localization)."""
 
-    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "table", "tests_only",
-                 "tested")
+    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "overridden", "table", "test",
+                 "tests_only")
 
     def __init__(self, compiled: Compiled, tables: dict, blank: str, overrides: dict | None = None):
         self.compiled = compiled
@@ -424,20 +424,12 @@ class PlainReader:
         alignment = tables[self.table]
         self.numbers = alignment.numbers_under(blank == "zero")  # what cell_number gives, where it is a number
         self.exact = alignment.numbers
-        self.tested = self.numbers  # what fits_type may read as a number
-        if overrides:
-            self._override(overrides)
-        self.get = self.numbers.get
+        self.overridden = {a: v for (t, a), v in overrides.items() if t == self.table} if overrides else {}
+        self.get = self._overridden_number if self.overridden else self.numbers.get
+        self.test = self._overridden_test if self.overridden else self._test
         self.globs = any(compiled.multi)
         self.numbers_only = not any(compiled.reads)
         self.tests_only = None not in compiled.reads  # then no glob either: tests take one cell
-
-    def _override(self, overrides: dict):
-        """Numbers read the overriding values; tests of an overridden cell go the general way."""
-        mine = {a: v for (t, a), v in overrides.items() if t == self.table}
-        self.numbers = {**self.numbers, **mine}
-        self.tested = {a: v for a, v in self.tested.items() if a not in mine}
-        self.exact = {a: v for a, v in self.exact.items() if a not in mine}
 
     def result(self, plan: Plan):
         """(outcome, left, right) of an instance as the general evaluator gives them; None when
@@ -449,7 +441,7 @@ class PlainReader:
             if None not in numbers:
                 return self.compiled.plain(numbers, plan.offsets)
         elif self.tests_only:
-            return self.compiled.plain(list(map(self._test, self.compiled.reads, plan.flat, plan.types)), plan.offsets)
+            return self.compiled.plain(list(map(self.test, self.compiled.reads, plan.flat, plan.types)), plan.offsets)
         return plain_result(self.compiled, plan, *self.values(plan))
 
     def values(self, plan: Plan) -> tuple[list, list]:
@@ -467,7 +459,7 @@ class PlainReader:
 
     def _read(self, read: str | None, address, column_type, out: list, unknown: list):
         if read is not None:
-            out.append(self._test(read, address, column_type))
+            out.append(self.test(read, address, column_type))
             return
         number = self.get(address)
         if number is None:
@@ -478,10 +470,19 @@ class PlainReader:
 
     def _test(self, read: str, address, column_type):
         # fits_type reads empty cells as 0 under `blank: zero` as _fits does; is_blank and is_number must see them
-        number = (self.tested if read == "fits_type" else self.exact).get(address)
+        number = (self.numbers if read == "fits_type" else self.exact).get(address)
         if number is None or column_type is None:
             return _CELL_TESTS[read](self.env, (self.table, address, self._placed(address)))
         return number_fits(number, column_type) if read == "fits_type" else read == "is_number"
+
+    def _overridden_number(self, address):
+        number = self.overridden.get(address)
+        return number if number is not None else self.numbers.get(address)
+
+    def _overridden_test(self, read: str, address, column_type):
+        if address in self.overridden:  # the general test knows what an override means to it
+            return _CELL_TESTS[read](self.env, (self.table, address, self._placed(address)))
+        return self._test(read, address, column_type)
 
     def _placed(self, address) -> PlacedCell:
         return self.env.tables[self.table].cell(address)
