@@ -270,3 +270,23 @@ def test_plain_path_agrees_with_the_general_evaluator(seed004, seed):
         assert taken["unknown glob"] > 0 and taken["unknown test"] > 0
     if seed and seed % 3 == 0:  # only counts and blanks: globs add up
         assert taken["decided glob"] > 5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3])
+def test_shipped_table_rules_need_no_general_evaluation(seed004, seed, monkeypatch):
+    """Throughput: every instance of the shipped rules runs by the plain form, whatever the cells
+    hold (a new rule may need the general evaluator; then drop it from this list, knowingly)."""
+    from auditor.checks import table_assertion
+    from auditor.ruleset import load_rules
+
+    def general(*args):
+        raise AssertionError("the general evaluator ran")
+
+    monkeypatch.setattr(table_assertion, "_run_instance", general)
+    report = parse_text(_scrambled(seed004.reports[1].text, seed) if seed else DOC).reports[0]
+    vocabulary = load_vocabulary()
+    for rule in [r for r in load_rules().values() if r.kind == "table_assertion"]:
+        p = rule.prepared
+        tables = {t: aligned(report, t, vocabulary) for t in p.expression.tables}
+        if None not in tables.values():
+            table_assertion._run_all(rule, p, tables, table_assertion._sites(p, tuple(t.template for t in tables.values())))

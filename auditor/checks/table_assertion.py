@@ -241,20 +241,17 @@ def run_rule(report, rule, ctx) -> RuleRun:
 
 
 def _run_all(rule, p: Prepared, tables: dict, sites) -> tuple[Instance, ...]:
-    """Every instance, by the plain form where it has one (per-cell rules such as TB14 have
-    hundreds of instances per report: this loop is kept lean)."""
-    if p.expression.plain is None:
-        return tuple(_run_instance(rule, p, tables, site) for site in sites)
-    plain_result, out = PlainReader(p.expression, tables, p.blank).result, []
-    for site in sites:
-        result = plain_result(site.plan)
-        out.append(_run_instance(rule, p, tables, site) if result is None else
-                   _plain_instance(rule, site, tables, *result))
-    return tuple(out)
+    reader = PlainReader(p.expression, tables, p.blank) if p.expression.plain else None
+    return tuple([_run_site(rule, p, tables, site, reader) for site in sites])
 
 
-def _plain_instance(rule, site: Site, tables: dict, outcome, left, right) -> Instance:
-    """An instance from PlainReader's result (whose sides are numbers or None)."""
+def _run_site(rule, p: Prepared, tables: dict, site: Site, reader: PlainReader | None, overrides=None) -> Instance:
+    """One instance, by the plain form where it has one (a fraction of the general evaluator's
+    time: per-cell rules such as TB14 have hundreds of instances per report)."""
+    result = reader.result(site.plan) if reader is not None else None
+    if result is None:
+        return _run_instance(rule, p, tables, site, overrides)
+    outcome, left, right = result  # the sides are numbers or None
     if outcome.__class__ is Unknown:
         return Instance(rule, site, tables, Status.INDETERMINATE, left, right, outcome.reasons)
     return Instance(rule, site, tables, Status.PASS if outcome else Status.FAIL, left, right)
@@ -318,11 +315,8 @@ class _Localizer:
 
     def _rerun(self, run: RuleRun, inst: Instance, overrides: dict) -> Instance:
         p = run.rule.prepared
-        result = PlainReader(p.expression, run.tables, p.blank, overrides).result(inst.site.plan) \
-            if p.expression.plain else None
-        if result is None:
-            return _run_instance(run.rule, p, run.tables, inst.site, overrides)
-        return _plain_instance(run.rule, inst.site, run.tables, *result)
+        reader = PlainReader(p.expression, run.tables, p.blank, overrides) if p.expression.plain else None
+        return _run_site(run.rule, p, run.tables, inst.site, reader, overrides)
 
     def _effect(self, overrides: dict) -> tuple[set, bool]:
         """(failing relations fixed, whether a relation that held now fails)."""
