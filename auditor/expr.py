@@ -197,7 +197,11 @@ def _unplaced_test(placed: PlacedCell, test, env, table, address):
 
 
 def _fn_is_blank(env, args):
-    table, address, placed = _single_cell(args, "is_blank")
+    return _is_blank_of(env, _single_cell(args, "is_blank"))
+
+
+def _is_blank_of(env, item):
+    table, address, placed = item
     if env.overrides and (table, address) in env.overrides:
         return False
     kind = placed.value.kind
@@ -219,7 +223,11 @@ def _fits(value, column_type: str, blank: str):
 
 def _fn_fits_type(env, args):
     """The cell holds what its template column allows (count: integer ≥ 0; amount: ≥ 0; delta: integer)."""
-    table, address, placed = _single_cell(args, "fits_type")
+    return _fits_type_of(env, _single_cell(args, "fits_type"))
+
+
+def _fits_type_of(env, item):
+    table, address, placed = item
     column_type = env.tables[table].template.cell_spec(address)[2].type
     if env.overrides and (table, address) in env.overrides:
         from .tables import parse_value
@@ -231,7 +239,11 @@ def _fn_fits_type(env, args):
 
 
 def _fn_is_number(env, args):
-    table, address, placed = _single_cell(args, "is_number")
+    return _is_number_of(env, _single_cell(args, "is_number"))
+
+
+def _is_number_of(env, item):
+    table, address, placed = item
     if placed.value.kind in (Kind.UNPLACED, Kind.MISSING):
         return _unplaced_test(placed, lambda v: v.is_number, env, table, address) \
             if placed.value.kind == Kind.UNPLACED else cell_number(env, table, address, placed)
@@ -325,10 +337,12 @@ class Compiled:
     left: Callable | None = None
     right: Callable | None = None
     tolerance: Callable | None = None
-    # (numbers, column types) -> (outcome, left, right) when every cell read holds a number; None
-    # when the expression needs the general path (division, and/or/not, a value at the top)
+    # the plain form (_PlainCompiler), (values, offsets) -> (outcome, left, right); None when the
+    # expression needs the general path (division, a value at the top)
     plain: Callable | None = None
-    plain_blank_zero: bool = True  # the plain form may read empty cells as 0 (it asks no is_blank/is_number)
+    reads: tuple = ()  # per reference: None (the plain form reads its number) or the test it reads
+    plain_sides: tuple = ()  # a top-level comparison's sides in plain form (left, right, tolerance or None)
+    side_refs: tuple = ()  # the index of the first reference of the right side, and of the tolerance
 
     @cached_property
     def multi(self) -> tuple[bool, ...]:
@@ -364,8 +378,9 @@ class Plan(NamedTuple):
 
     refs: tuple  # (table, addresses, text) of each reference
     types: tuple  # the column type of each single-cell reference (None for globs)
-    table: str | None  # the one table every reference names, when none is a glob (plain_numbers' shortcut)
-    flat: tuple  # then: the address of each reference
+    table: str | None  # the one table every reference names (the plain path reads only such plans)
+    flat: tuple  # then: every address the references name, in order (a glob names several)
+    offsets: tuple  # where each reference's addresses start in `flat`, and its length last
 
 
 def bind_refs(compiled: Compiled, templates_by_table: dict, bindings: dict) -> Plan:
@@ -376,9 +391,11 @@ def bind_refs(compiled: Compiled, templates_by_table: dict, bindings: dict) -> P
         refs.append((r.table, addresses, r.text))
         spec = None if r.is_multi else template.cell_spec(addresses[0])
         types.append(spec[2].type if spec else None)
-    simple = len(compiled.tables) == 1 and not any(compiled.multi)
-    return Plan(tuple(refs), tuple(types), compiled.tables[0] if simple else None,
-                tuple(a[0] for _, a, _ in refs) if simple else ())
+    if len(compiled.tables) != 1:
+        return Plan(tuple(refs), tuple(types), None, (), ())
+    offsets = tuple(itertools.accumulate((len(addresses) for _, addresses, _ in refs), initial=0))
+    return Plan(tuple(refs), tuple(types), compiled.tables[0], tuple(a for _, addresses, _ in refs for a in addresses),
+                offsets)
 
 
 def resolve_refs(plan: Plan, tables: dict) -> tuple[Cells, ...]:
@@ -389,35 +406,118 @@ def resolve_refs(plan: Plan, tables: dict) -> tuple[Cells, ...]:
     return tuple(out)
 
 
-def plain_numbers(compiled: Compiled, plan: Plan, tables: dict, blank: str) -> list | None:
-    """The number of each reference (a list for a glob) when the expression has a plain form and
-    every cell it reads holds a number (or, under `blank: zero`, is empty and counts as 0, unless
-    the expression asks whether cells are blank); otherwise None."""
-    if compiled.plain is None:
-        return None
-    zero = blank_as_zero(compiled, blank)
-    if plan.table is not None:
-        numbers = list(map(tables[plan.table].numbers_under(zero).get, plan.flat))
-        return None if None in numbers else numbers
-    out = []
-    for (table, addresses, _), multi in zip(plan.refs, compiled.multi):
-        numbers = list(map(tables[table].numbers_under(zero).get, addresses))
-        if None in numbers:
+# ---- the plain path -----------------------------------------------------------------------------
+
+
+class PlainReader:
+    """Runs a rule's instances by the plain form, reading each cell as the general evaluator reads
+    it: a number reference as cell_number gives it, a test's argument as the test's result (either
+    may be an Unknown). One per rule run on a report, or per set of overrides (localization)."""
+
+    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "overridden", "table", "test",
+                 "tests_only")
+
+    def __init__(self, compiled: Compiled, tables: dict, blank: str, overrides: dict | None = None):
+        self.compiled = compiled
+        self.env = Env(tables, {}, blank, overrides)
+        self.table = compiled.tables[0]
+        alignment = tables[self.table]
+        self.numbers = alignment.numbers_under(blank == "zero")  # what cell_number gives, where it is a number
+        self.exact = alignment.numbers
+        self.overridden = {a: v for (t, a), v in overrides.items() if t == self.table} if overrides else {}
+        self.get = self._overridden_number if self.overridden else self.numbers.get
+        self.test = self._overridden_test if self.overridden else self._test
+        self.globs = any(compiled.multi)
+        self.numbers_only = not any(compiled.reads)
+        self.tests_only = None not in compiled.reads  # then no glob either: tests take one cell
+
+    def result(self, plan: Plan):
+        """(outcome, left, right) of an instance as the general evaluator gives them; None when
+        it must run (references to several tables, an Unknown number under a test or logic)."""
+        if plan.table is None:
             return None
-        out.append(numbers if multi else numbers[0])
-    return out
+        if self.numbers_only:  # the commonest case: every cell holds a number
+            numbers = list(map(self.get, plan.flat))
+            if None not in numbers:
+                return self.compiled.plain(numbers, plan.offsets)
+        elif self.tests_only:
+            return self.compiled.plain(list(map(self.test, self.compiled.reads, plan.flat, plan.types)), plan.offsets)
+        return plain_result(self.compiled, plan, *self.values(plan))
+
+    def values(self, plan: Plan) -> tuple[list, list]:
+        """What the plain form reads at each address of plan.flat, and the positions where a
+        number reference met an Unknown."""
+        out, unknown = [], []
+        if not self.globs:  # one address per reference
+            for read, address, column_type in zip(self.compiled.reads, plan.flat, plan.types):
+                self._read(read, address, column_type, out, unknown)
+            return out, unknown
+        for read, start, end, column_type in zip(self.compiled.reads, plan.offsets, plan.offsets[1:], plan.types):
+            for address in plan.flat[start:end]:
+                self._read(read, address, column_type, out, unknown)
+        return out, unknown
+
+    def _read(self, read: str | None, address, column_type, out: list, unknown: list):
+        if read is not None:
+            out.append(self.test(read, address, column_type))
+            return
+        number = self.get(address)
+        if number is None:
+            number = cell_number(self.env, self.table, address, self._placed(address))
+            if number.__class__ is Unknown:
+                unknown.append(len(out))
+        out.append(number)
+
+    def _test(self, read: str, address, column_type):
+        # fits_type reads empty cells as 0 under `blank: zero` as _fits does; is_blank and is_number must see them
+        number = (self.numbers if read == "fits_type" else self.exact).get(address)
+        if number is None or column_type is None:
+            return _CELL_TESTS[read](self.env, (self.table, address, self._placed(address)))
+        return number_fits(number, column_type) if read == "fits_type" else read == "is_number"
+
+    def _overridden_number(self, address):
+        number = self.overridden.get(address)
+        return number if number is not None else self.numbers.get(address)
+
+    def _overridden_test(self, read: str, address, column_type):
+        if address in self.overridden:  # the general test knows what an override means to it
+            return _CELL_TESTS[read](self.env, (self.table, address, self._placed(address)))
+        return self._test(read, address, column_type)
+
+    def _placed(self, address) -> PlacedCell:
+        return self.env.tables[self.table].cell(address)
 
 
-def blank_as_zero(compiled: Compiled, blank: str) -> bool:
-    return blank == "zero" and compiled.plain_blank_zero
+def plain_result(compiled: Compiled, plan: Plan, values: list, unknown: list):
+    """(outcome, left, right) as the general evaluator gives them, from what PlainReader read
+    (`unknown`: the positions of Unknown numbers); None when the general evaluator must run (an
+    Unknown number under a test or logic)."""
+    if not unknown:
+        return compiled.plain(values, plan.offsets)
+    if compiled.op is None:
+        return None
+    # an Unknown reaches the top comparison through the side that reads it
+    bounds = [0] + [plan.offsets[i] for i in compiled.side_refs] + [len(values)]
+    left, right = [_plain_side(side, values, plan.offsets, start, end, unknown)
+                   for side, start, end in zip(compiled.plain_sides[:2], bounds, bounds[1:])]
+    return (_unknowns(*(values[n] for n in unknown)), None if left.__class__ is Unknown else left,
+            None if right.__class__ is Unknown else right)
 
 
-def touched_cells(resolved: tuple[Cells, ...]) -> tuple:
-    """(table, address, placed) of every cell an evaluation reads, once each, in reading order."""
+def _plain_side(side, values, offsets, start: int, end: int, unknown: list):
+    inside = [values[n] for n in unknown if start <= n < end]
+    return _unknowns(*inside) if inside else side(values, offsets)
+
+
+def touched_cells(plan: Plan, tables: dict) -> tuple:
+    """(table, address, placed) of every cell an evaluation of `plan` reads, once each, in reading order."""
     seen = {}
-    for cells in resolved:
-        for item in cells.items:
-            seen.setdefault((item[0], item[1]), item)
+    for table, addresses, _ in plan.refs:
+        alignment = tables[table]
+        items = alignment.items
+        for address in addresses:
+            if (table, address) not in seen:
+                seen[(table, address)] = items.get(address) or (table, address, alignment.cell(address))
     return tuple(seen.values())
 
 
@@ -527,8 +627,7 @@ class _NotPlain(Exception):
 
 
 _PLAIN_ARITH = {"+": operator.add, "-": operator.sub, "−": operator.sub, "*": operator.mul, "×": operator.mul}
-_PLAIN_TESTS = {"is_blank": lambda n, column_type: False, "is_number": lambda n, column_type: True,
-                "fits_type": lambda n, column_type: number_fits(n, column_type)}
+_CELL_TESTS = {"is_blank": _is_blank_of, "fits_type": _fits_type_of, "is_number": _is_number_of}
 
 
 def number_fits(n, column_type: str) -> bool:
@@ -539,16 +638,19 @@ def number_fits(n, column_type: str) -> bool:
 
 
 class _PlainCompiler:
-    """The same tree as closures over plain numbers (numbers[i] is reference i's number, a list
-    for a glob), for instances whose cells all hold numbers: no Cells, no Unknown, no blank
-    policy. Must agree with _Compiler on such inputs (tests/test_expr.py compares them)."""
+    """The same tree as closures (values, offsets) over what PlainReader read: values[offsets[i]]
+    is reference i's number (values[offsets[i]:offsets[i + 1]] for a glob), or, for a test's
+    argument, the test's result. No Cells, no Env. Numbers are never Unknown here (plain_result
+    sees to it); test results may be, and the logic passes them on as the general evaluator does.
+    Must agree with _Compiler (tests/test_expr.py compares them)."""
 
-    def __init__(self, ref_index: dict):
+    def __init__(self, ref_index: dict, globs: bool):
         self.ref_index = ref_index  # id(ref node) -> reference index, as _Compiler numbered them
-        self.asks_blank = False  # the expression tests whether a cell is blank: empties must not read as 0
+        self.globs = globs  # without globs, reference i is values[i]
+        self.reads = [None] * len(ref_index)
 
     def value(self, node):
-        """A closure (numbers, types) -> number; tests and comparisons are not values here."""
+        """A closure giving a number; tests and comparisons are not values here."""
         method = getattr(self, f"_{node.data}", None) if isinstance(node, Tree) else None
         if method is None:
             raise _NotPlain
@@ -557,16 +659,16 @@ class _PlainCompiler:
     def _number(self, node):
         text = str(node.children[0])
         value = Decimal(text) if "." in text else int(text)
-        return lambda n, t: value
+        return lambda n, o: value
 
     def _ref(self, node):
         i = self.ref_index[id(node)]
-        return lambda n, t: n[i]
+        return (lambda n, o: n[o[i]]) if self.globs else (lambda n, o: n[i])
 
     def _sign(self, node):
         op, operand = node.children
         inner = self.value(operand)
-        return (lambda n, t: -inner(n, t)) if op in ("-", "−") else inner
+        return (lambda n, o: -inner(n, o)) if op in ("-", "−") else inner
 
     def _binop(self, node):
         left, op, right = node.children
@@ -574,64 +676,82 @@ class _PlainCompiler:
         if fn is None:  # division may meet a zero divisor: the general path reports it
             raise _NotPlain
         lf, rf = self.value(left), self.value(right)
-        return lambda n, t: fn(lf(n, t), rf(n, t))
+        return lambda n, o: fn(lf(n, o), rf(n, o))
 
     def _call(self, node):
         name, *args = node.children
         args = [a for a in args if a is not None]
         if str(name) == "abs":
             inner = self.value(args[0])
-            return lambda n, t: abs(inner(n, t))
+            return lambda n, o: abs(inner(n, o))
         if str(name) not in _AGGREGATES:
             raise _NotPlain
         aggregate = {"sum": sum, "min": min, "max": max}[str(name)]
         parts = [(self.ref_index[id(a)], True) if _is_glob(a) else (self.value(a), False) for a in args]
-        return lambda n, t: aggregate(_flatten_args(parts, n, t))
+        return lambda n, o: aggregate(_flatten_args(parts, n, o))
 
     def test(self, node):
-        """A closure (numbers, types) -> bool for a one-cell test at the top of an expression."""
-        if not (isinstance(node, Tree) and node.data == "call" and str(node.children[0]) in _PLAIN_TESTS):
+        """A closure giving True, False or Unknown: a test of one cell, a comparison, not/and/or."""
+        if not isinstance(node, Tree):
             raise _NotPlain
-        self.asks_blank = str(node.children[0]) in ("is_blank", "is_number")
+        if node.data == "call" and str(node.children[0]) in _CELL_TESTS:
+            return self._cell_test(node)
+        if node.data == "compare":
+            return self._compare(node)
+        if node.data == "not_":
+            inner = self.test(node.children[0])
+            return lambda n, o: _not(inner(n, o))
+        if node.data in ("and_", "or_"):
+            parts, combine = [self.test(c) for c in node.children], _and if node.data == "and_" else _or
+            return lambda n, o: combine([p(n, o) for p in parts])
+        raise _NotPlain
+
+    def _cell_test(self, node):
         args = [a for a in node.children[1:] if a is not None]
-        if len(args) != 1 or not (isinstance(args[0], Tree) and args[0].data == "ref"):
+        if len(args) != 1 or not (isinstance(args[0], Tree) and args[0].data == "ref") or _is_glob(args[0]):
             raise _NotPlain
-        fn, i = _PLAIN_TESTS[str(node.children[0])], self.ref_index[id(args[0])]
-        return lambda n, t: fn(n[i], t[i])
+        self.reads[self.ref_index[id(args[0])]] = str(node.children[0])
+        return self._ref(args[0])  # PlainReader put the test's result there
+
+    def _compare(self, node):
+        left, op, right, *rest = node.children
+        lf, rf = self.value(left), self.value(right)
+        tf = self.value(rest[1]) if rest else None
+        op = str(op)
+        return lambda n, o: compare(op, lf(n, o), rf(n, o), tf(n, o) if tf else None)
 
 
 def _is_glob(node) -> bool:
     return isinstance(node, Tree) and node.data == "ref" and any("*" in str(p) for p in node.children[1:])
 
 
-def _flatten_args(parts, n, t) -> list:
+def _flatten_args(parts, n, o) -> list:
     out = []
     for part, glob in parts:
         if glob:
-            out.extend(n[part])
+            out.extend(n[o[part]:o[part + 1]])
         else:
-            out.append(part(n, t))
+            out.append(part(n, o))
     return out
 
 
-def _plain(tree, ref_index: dict, op: str | None) -> dict:
-    """Compiled's plain fields: `plain`, (numbers, types) -> (outcome, left, right), absent when
-    the general path is needed; `plain_blank_zero`."""
-    compiler = _PlainCompiler(ref_index)
+def _plain(tree, ref_index: dict, refs: list, op: str | None) -> dict:
+    """Compiled's plain fields; none when the general path is needed."""
+    compiler = _PlainCompiler(ref_index, any(r.is_multi for r in refs))
     try:
         if op is None:
             test = compiler.test(tree)
-            return {"plain": lambda n, t: (test(n, t), None, None), "plain_blank_zero": not compiler.asks_blank}
+            return {"plain": lambda n, o: (test(n, o), None, None), "reads": tuple(compiler.reads)}
         left, _, right, *rest = tree.children
         lf, rf = compiler.value(left), compiler.value(right)
         tf = compiler.value(rest[1]) if rest else None
     except _NotPlain:
         return {}
 
-    def run(n, t):
-        left, right = lf(n, t), rf(n, t)
-        return compare(op, left, right, tf(n, t) if tf else None), left, right
-    return {"plain": run}
+    def run(n, o):
+        left, right = lf(n, o), rf(n, o)
+        return compare(op, left, right, tf(n, o) if tf else None), left, right
+    return {"plain": run, "reads": tuple(compiler.reads), "plain_sides": (lf, rf, tf)}
 
 
 def _negate(value):
@@ -672,10 +792,13 @@ def compile_expression(source: str) -> Compiled:
     _check_globs(compiler, tree)
     if tree.data != "compare":
         fn = compiler.build(tree)
-        return Compiled(source, fn, tuple(compiler.refs), **_plain(tree, compiler.ref_index, None))
+        return Compiled(source, fn, tuple(compiler.refs), **_plain(tree, compiler.ref_index, compiler.refs, None))
     # a top-level comparison keeps its sides apart, so that details can report both values
     left, op, right, *rest = tree.children
-    lf, rf = compiler.build(left), compiler.build(right)
+    lf = compiler.build(left)
+    right_starts = len(compiler.refs)
+    rf = compiler.build(right)
+    tolerance_starts = len(compiler.refs)
     tf = compiler.build(rest[1]) if rest else None
     op = str(op)
     if tf is not None and op not in ("==", "=", "!=", "≠"):
@@ -683,7 +806,8 @@ def compile_expression(source: str) -> Compiled:
 
     def fn(env):
         return compare(op, as_number(env, lf(env)), as_number(env, rf(env)), as_number(env, tf(env)) if tf else None)
-    return Compiled(source, fn, tuple(compiler.refs), op, lf, rf, tf, **_plain(tree, compiler.ref_index, op))
+    return Compiled(source, fn, tuple(compiler.refs), op, lf, rf, tf, side_refs=(right_starts, tolerance_starts),
+                    **_plain(tree, compiler.ref_index, compiler.refs, op))
 
 
 # ---- checking references against the templates --------------------------------------------------

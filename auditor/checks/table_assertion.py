@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from ..expr import (Compiled, Env, ExpressionError, Unknown, as_number, bind_refs, blank_as_zero, cell_name,
+from ..expr import (Compiled, Env, ExpressionError, PlainReader, Unknown, as_number, bind_refs, cell_name,
                     cell_number, compare, compile_expression, instance_key, instances, number_fits, parse_domains,
-                    plain_numbers, resolve_refs, substitute, touched_cells, validate_refs)
+                    resolve_refs, substitute, touched_cells, validate_refs)
 from ..findings import Evidence, Outcome, Status
 from ..tables import Kind, aligned, report_cache
 
@@ -83,38 +83,61 @@ def prepare(params) -> Prepared:
 # ---- evaluating a rule's instances ---------------------------------------------------------------
 
 
+class Site:
+    """Where one instance of a rule stands on a layout: its bindings, its references bound to
+    template addresses (expr.bind_refs) and its names; the same for every report of the layout."""
+
+    __slots__ = ("_addresses", "_label", "bindings", "key", "plan", "template", "text")
+
+    def __init__(self, p: Prepared, template, bindings: dict, plan):
+        self.bindings = bindings
+        self.plan = plan
+        self.template = template  # of the rule's main table, for labels
+        self.key = instance_key(bindings)
+        self.text = substitute(p.expression.source, bindings)
+        self._label = None
+        self._addresses = None
+
+    @property
+    def label(self) -> tuple[str, str]:
+        if self._label is None:
+            self._label = _label(self.template, self.bindings)
+        return self._label
+
+    @property
+    def addresses(self) -> frozenset:
+        """(table, address) of every cell the instance reads."""
+        if self._addresses is None:
+            self._addresses = frozenset((table, a) for table, addresses, _ in self.plan.refs for a in addresses)
+        return self._addresses
+
+
 class Instance:
     """One evaluation of a rule's assertion (one row, column, block or cell). A plain slotted
     class: hundreds are made per report."""
 
-    __slots__ = ("rule", "bindings", "plan", "tables", "status", "left", "right", "reasons", "_resolved",
-                 "template", "_cells", "_addresses")
+    __slots__ = ("_cells", "left", "reasons", "right", "rule", "site", "status", "tables")
 
-    def __init__(self, rule, bindings: dict, plan, tables: dict, status: Status, left=None, right=None, reasons=(),
-                 resolved=None, template=None):
+    def __init__(self, rule, site: Site, tables: dict, status: Status, left=None, right=None, reasons=()):
         self.rule = rule
-        self.bindings = bindings
-        self.plan = plan  # the references bound to template addresses (expr.bind_refs)
+        self.site = site
         self.tables = tables  # the aligned tables, by id
         self.status = status  # PASS | FAIL | INDETERMINATE
         self.left, self.right = left, right  # numbers of a top-level comparison
         self.reasons = reasons
-        self._resolved = resolved  # the cells each reference named (resolved on demand)
-        self.template = template  # of the rule's main table, for labels
         self._cells = None
-        self._addresses = None
 
     @property
     def key(self) -> str:
-        return instance_key(self.bindings)
+        return self.site.key
 
     @property
     def text(self) -> str:
-        return _substituted(self.rule.prepared.expression.source, tuple(self.bindings.items()))
+        return self.site.text
 
     @property
     def label(self) -> tuple[str, str]:
-        return _cached_label(self.template, tuple(self.bindings.items()))
+        return self.site.label
 
     @property
     def difference(self):
@@ -123,23 +146,15 @@ class Instance:
         return None
 
     @property
-    def resolved(self) -> tuple:
-        if self._resolved is None:
-            self._resolved = resolve_refs(self.plan, self.tables)
-        return self._resolved
-
-    @property
     def cells(self) -> tuple:
         """(table, address, PlacedCell) the evaluation read, each once, in reading order."""
         if self._cells is None:
-            self._cells = touched_cells(self.resolved)
+            self._cells = touched_cells(self.site.plan, self.tables)
         return self._cells
 
     @property
     def addresses(self) -> frozenset:
-        if self._addresses is None:
-            self._addresses = frozenset((t, a) for t, a, _ in self.cells)
-        return self._addresses
+        return self.site.addresses
 
 
 @dataclass(frozen=True)
@@ -148,16 +163,6 @@ class RuleRun:
     tables: dict  # table id -> Alignment
     instances: tuple[Instance, ...]
     missing: tuple[str, ...] = ()  # tables not found
-
-
-@lru_cache(maxsize=8192)
-def _substituted(source: str, bindings: tuple) -> str:
-    return substitute(source, dict(bindings))
-
-
-@lru_cache(maxsize=8192)
-def _cached_label(template, bindings: tuple) -> tuple[str, str]:
-    return _label(template, dict(bindings))
 
 
 def _label(template, bindings: dict) -> tuple[str, str]:
@@ -193,28 +198,23 @@ def _status(outcome) -> Status:
     return Status.INDETERMINATE if isinstance(outcome, Unknown) else Status.PASS if outcome else Status.FAIL
 
 
-def _run_instance(rule, p: Prepared, tables: dict, bindings: dict, plan, overrides=None) -> Instance:
-    template = tables[p.table].template
-    if overrides is None:
-        numbers = plain_numbers(p.expression, plan, tables, p.blank)
-        if numbers is not None:  # every cell holds a number: the plain path (same results, a fraction of the time)
-            outcome, left, right = p.expression.plain(numbers, plan.types)
-            return Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
-                            template=template)
-    resolved = resolve_refs(plan, tables)
-    outcome, left, right = evaluate(p.expression, Env(tables, bindings, p.blank, overrides, resolved))
-    return Instance(rule, bindings, plan, tables, _status(outcome),
+def _run_instance(rule, p: Prepared, tables: dict, site: Site, overrides=None) -> Instance:
+    """One instance by the general evaluator."""
+    resolved = resolve_refs(site.plan, tables)
+    outcome, left, right = evaluate(p.expression, Env(tables, site.bindings, p.blank, overrides, resolved))
+    return Instance(rule, site, tables, _status(outcome),
                     None if isinstance(left, Unknown) else left, None if isinstance(right, Unknown) else right,
-                    outcome.reasons if isinstance(outcome, Unknown) else (), resolved, template)
+                    outcome.reasons if isinstance(outcome, Unknown) else ())
 
 
 @lru_cache(maxsize=512)
-def _plans(p: Prepared, layouts: tuple) -> tuple[tuple[dict, tuple], ...]:
-    """(bindings, bound references) of every instance on these templates: the same for every
-    report of the same layouts, so a batch computes it once per rule and edition."""
+def _sites(p: Prepared, layouts: tuple) -> tuple[Site, ...]:
+    """Every instance's site on these templates: the same for every report of the same layouts,
+    so a batch computes it once per rule and edition."""
     by_table = dict(zip(p.expression.tables, layouts))
     alignments = {t: _Layout(template) for t, template in by_table.items()}
-    return tuple((b, bind_refs(p.expression, by_table, b)) for b in instances(p.domains, alignments, p.only, p.skip))
+    return tuple(Site(p, layouts[0], b, bind_refs(p.expression, by_table, b))
+                 for b in instances(p.domains, alignments, p.only, p.skip))
 
 
 @dataclass(frozen=True)
@@ -235,29 +235,26 @@ def run_rule(report, rule, ctx) -> RuleRun:
         if missing:
             cache[key] = RuleRun(rule, tables, (), missing)
         else:
-            plans = _plans(p, tuple(tables[t].template for t in p.expression.tables))
-            cache[key] = RuleRun(rule, tables, _run_all(rule, p, tables, plans))
+            sites = _sites(p, tuple(tables[t].template for t in p.expression.tables))
+            cache[key] = RuleRun(rule, tables, _run_all(rule, p, tables, sites))
     return cache[key]
 
 
-def _run_all(rule, p: Prepared, tables: dict, plans) -> tuple[Instance, ...]:
-    """Every instance, with the plain path inlined for one-table references: per-cell rules such as
-    TB14 have hundreds of instances per report, where call overhead is most of the cost (≈0.1 ms
-    of TB14's 0.44 ms on the 2023 Liaocheng report)."""
-    plain, template, out = p.expression.plain, tables[p.table].template, []
-    if plain is not None:
-        zero = blank_as_zero(p.expression, p.blank)
-        lookup = {t: a.numbers_under(zero).get for t, a in tables.items()}
-    for bindings, plan in plans:
-        if plain is not None and plan.table is not None:
-            numbers = list(map(lookup[plan.table], plan.flat))
-            if None not in numbers:
-                outcome, left, right = plain(numbers, plan.types)
-                out.append(Instance(rule, bindings, plan, tables, Status.PASS if outcome else Status.FAIL, left, right,
-                                    template=template))
-                continue
-        out.append(_run_instance(rule, p, tables, bindings, plan))
-    return tuple(out)
+def _run_all(rule, p: Prepared, tables: dict, sites) -> tuple[Instance, ...]:
+    reader = PlainReader(p.expression, tables, p.blank) if p.expression.plain else None
+    return tuple([_run_site(rule, p, tables, site, reader) for site in sites])
+
+
+def _run_site(rule, p: Prepared, tables: dict, site: Site, reader: PlainReader | None, overrides=None) -> Instance:
+    """One instance, by the plain form where it has one (a fraction of the general evaluator's
+    time: per-cell rules such as TB14 have hundreds of instances per report)."""
+    result = reader.result(site.plan) if reader is not None else None
+    if result is None:
+        return _run_instance(rule, p, tables, site, overrides)
+    outcome, left, right = result  # the sides are numbers or None
+    if outcome.__class__ is Unknown:
+        return Instance(rule, site, tables, Status.INDETERMINATE, left, right, outcome.reasons)
+    return Instance(rule, site, tables, Status.PASS if outcome else Status.FAIL, left, right)
 
 
 # ---- error localization --------------------------------------------------------------------------
@@ -317,7 +314,9 @@ class _Localizer:
                 self.by_cell.setdefault(address, []).append(n)
 
     def _rerun(self, run: RuleRun, inst: Instance, overrides: dict) -> Instance:
-        return _run_instance(run.rule, run.rule.prepared, run.tables, inst.bindings, inst.plan, overrides)
+        p = run.rule.prepared
+        reader = PlainReader(p.expression, run.tables, p.blank, overrides) if p.expression.plain else None
+        return _run_site(run.rule, p, run.tables, inst.site, reader, overrides)
 
     def _effect(self, overrides: dict) -> tuple[set, bool]:
         """(failing relations fixed, whether a relation that held now fails)."""
@@ -556,9 +555,11 @@ def _unknown_rows(instances) -> tuple[Evidence, ...]:
         if len(out) >= MAX_EVIDENCE:
             break
         for _, _, placed in inst.cells:
-            if placed.value.is_number or placed.span is None:
+            span = placed.span
+            if span is None or placed.value.number is not None:
                 continue
-            span = placed.row.span if placed.col_how == "collapsed" and placed.row is not None else placed.span
+            if placed.col_how == "collapsed" and placed.row is not None:
+                span = placed.row.span
             if (span.start, span.end) not in seen:
                 seen.add((span.start, span.end))
                 kind = placed.value.kind.value
@@ -601,6 +602,11 @@ def check(report, rule, ctx) -> Outcome:
 
 
 def _table_values(table: str) -> dict:
+    return dict(_table_names(table))  # a copy: check() adds the counts
+
+
+@lru_cache(maxsize=64)
+def _table_names(table: str) -> dict:
     from ..tables import templates
 
     t = templates()[table][0]
