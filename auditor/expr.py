@@ -343,6 +343,7 @@ class Compiled:
     reads: tuple = ()  # per reference: None (the plain form reads its number) or the test it reads
     plain_sides: tuple = ()  # a top-level comparison's sides in plain form (left, right, tolerance or None)
     side_refs: tuple = ()  # the index of the first reference of the right side, and of the tolerance
+    cell_test: tuple | None = None  # (test, negated) for one test of one cell, maybe under `not` (TB14, TB17)
 
     @cached_property
     def multi(self) -> tuple[bool, ...]:
@@ -409,27 +410,63 @@ def resolve_refs(plan: Plan, tables: dict) -> tuple[Cells, ...]:
 # ---- the plain path -----------------------------------------------------------------------------
 
 
+class CellNumbers:
+    """What cell_number gives each cell of one aligned table under a blank policy, without
+    overrides, remembered as cells are read: one per report and policy, shared by its rules (a
+    collapsed row of zeros reads 0 for every column; TB10, TB11 and TB12 read the same cells)."""
+
+    __slots__ = ("env", "numbers", "table", "unknown")
+
+    def __init__(self, tables: dict, table: str, blank: str):
+        self.env = Env(tables, {}, blank)
+        self.table = table
+        self.numbers = dict(tables[table].numbers_under(blank == "zero"))  # grows as cells are read
+        self.unknown = {}
+
+    def read(self, address):
+        """A cell's value for cell_number, once numbers.get() has not found it."""
+        value = self.unknown.get(address)
+        if value is None:
+            value = cell_number(self.env, self.table, address, self.env.tables[self.table].cell(address))
+            (self.unknown if value.__class__ is Unknown else self.numbers)[address] = value
+        return value
+
+
 class PlainReader:
     """Runs a rule's instances by the plain form, reading each cell as the general evaluator reads
     it: a number reference as cell_number gives it, a test's argument as the test's result (either
     may be an Unknown). One per rule run on a report, or per set of overrides (localization)."""
 
-    __slots__ = ("compiled", "env", "exact", "get", "globs", "numbers", "numbers_only", "overridden", "table", "test",
-                 "tests_only")
+    __slots__ = ("compiled", "env", "exact", "get", "globs", "known", "number", "numbers", "numbers_only",
+                 "overridden", "table", "test", "tests_only")
 
-    def __init__(self, compiled: Compiled, tables: dict, blank: str, overrides: dict | None = None):
+    def __init__(self, compiled: Compiled, tables: dict, blank: str, overrides: dict | None = None,
+                 known: CellNumbers | None = None):
         self.compiled = compiled
         self.env = Env(tables, {}, blank, overrides)
         self.table = compiled.tables[0]
         alignment = tables[self.table]
         self.numbers = alignment.numbers_under(blank == "zero")  # what cell_number gives, where it is a number
         self.exact = alignment.numbers
+        self.known = known  # of self.table under `blank`, when the caller shares one
+        self.number = (known.numbers if known else self.numbers).get
         self.overridden = {a: v for (t, a), v in overrides.items() if t == self.table} if overrides else {}
-        self.get = self._overridden_number if self.overridden else self.numbers.get
+        self.get = self._overridden_number if self.overridden else self.number
         self.test = self._overridden_test if self.overridden else self._test
         self.globs = any(compiled.multi)
         self.numbers_only = not any(compiled.reads)
         self.tests_only = None not in compiled.reads  # then no glob either: tests take one cell
+
+    def results(self, plans) -> list:
+        """result() of each plan."""
+        if self.compiled.cell_test is None:
+            return [self.result(plan) for plan in plans]
+        # one test of one cell: hundreds of instances per report (TB14), read in one loop
+        test, negated = self.compiled.cell_test
+        outcomes = [self.test(test, plan.flat[0], plan.types[0]) for plan in plans]
+        if negated:
+            outcomes = [o if o.__class__ is Unknown else not o for o in outcomes]
+        return [(o, None, None) for o in outcomes]
 
     def result(self, plan: Plan):
         """(outcome, left, right) of an instance as the general evaluator gives them; None when
@@ -463,7 +500,8 @@ class PlainReader:
             return
         number = self.get(address)
         if number is None:
-            number = cell_number(self.env, self.table, address, self._placed(address))
+            number = self.known.read(address) if self.known else \
+                cell_number(self.env, self.table, address, self._placed(address))
             if number.__class__ is Unknown:
                 unknown.append(len(out))
         out.append(number)
@@ -477,7 +515,7 @@ class PlainReader:
 
     def _overridden_number(self, address):
         number = self.overridden.get(address)
-        return number if number is not None else self.numbers.get(address)
+        return number if number is not None else self.number(address)
 
     def _overridden_test(self, read: str, address, column_type):
         if address in self.overridden:  # the general test knows what an override means to it
@@ -741,7 +779,8 @@ def _plain(tree, ref_index: dict, refs: list, op: str | None) -> dict:
     try:
         if op is None:
             test = compiler.test(tree)
-            return {"plain": lambda n, o: (test(n, o), None, None), "reads": tuple(compiler.reads)}
+            return {"plain": lambda n, o: (test(n, o), None, None), "reads": tuple(compiler.reads),
+                    "cell_test": _one_cell_test(tree)}
         left, _, right, *rest = tree.children
         lf, rf = compiler.value(left), compiler.value(right)
         tf = compiler.value(rest[1]) if rest else None
@@ -752,6 +791,15 @@ def _plain(tree, ref_index: dict, refs: list, op: str | None) -> dict:
         left, right = lf(n, o), rf(n, o)
         return compare(op, left, right, tf(n, o) if tf else None), left, right
     return {"plain": run, "reads": tuple(compiler.reads), "plain_sides": (lf, rf, tf)}
+
+
+def _one_cell_test(tree) -> tuple[str, bool] | None:
+    negated = tree.data == "not_"
+    if negated:
+        tree = tree.children[0]
+    if isinstance(tree, Tree) and tree.data == "call" and str(tree.children[0]) in _CELL_TESTS:
+        return str(tree.children[0]), negated
+    return None
 
 
 def _negate(value):

@@ -232,7 +232,7 @@ def _plain_or_general(rule, tables, site, overrides):
     """An instance rerun with overrides as the localization reruns it."""
     from auditor.checks.table_assertion import _Localizer, Instance, RuleRun, Status
 
-    run = RuleRun(rule, tables, ())
+    run = RuleRun(rule, tables)
     return _Localizer([run], rule.prepared.table)._rerun(run, Instance(rule, site, tables, Status.PASS), overrides)
 
 
@@ -244,19 +244,22 @@ def _outcome(inst) -> tuple:
 def test_plain_path_agrees_with_the_general_evaluator(seed004, seed):
     from collections import Counter
 
-    from auditor.checks.table_assertion import _run_all, _run_instance, _sites
+    from auditor.checks.table_assertion import RuleRun, _run_all, _run_instance, _sites
+    from auditor.expr import CellNumbers
 
     source = seed004.reports[1].text if seed else DOC
     report = parse_text(_scrambled(source, seed) if seed else DOC).reports[0]
     vocabulary = load_vocabulary()
-    taken = Counter()
+    taken, known = Counter(), {}  # known: shared by the rules of a report, as in run_rule
     for rule in _rules_for_paths():
         p = rule.prepared
         tables = {t: aligned(report, t, vocabulary) for t in p.expression.tables}
         if None in tables.values():
             continue
         sites = _sites(p, tuple(tables[t].template for t in p.expression.tables))
-        for n, (inst, site) in enumerate(zip(_run_all(rule, p, tables, sites), sites, strict=True)):
+        shared = known.setdefault((p.table, p.blank), CellNumbers(tables, p.table, p.blank))
+        run = RuleRun(rule, tables, sites, _run_all(rule, p, tables, sites, shared))
+        for n, (inst, site) in enumerate(zip(run.instances, sites, strict=True)):
             general = _run_instance(rule, p, tables, site)
             got = (inst.status, inst.left, inst.right, inst.reasons, inst.cells)
             assert got == (general.status, general.left, general.right, general.reasons, general.cells), \

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from ..expr import (Compiled, Env, ExpressionError, PlainReader, Unknown, as_number, bind_refs, cell_name,
+from ..expr import (CellNumbers, Compiled, Env, ExpressionError, PlainReader, Unknown, as_number, bind_refs, cell_name,
                     cell_number, compare, compile_expression, instance_key, instances, number_fits, parse_domains,
                     resolve_refs, substitute, touched_cells, validate_refs)
 from ..findings import Evidence, Outcome, Status
@@ -36,6 +36,7 @@ PARAMS_SCHEMA = {
 MAX_LISTED = 5  # failures spelled out in a message
 MAX_EVIDENCE = 40
 MAX_DETAILED = 40  # instances listed in full in the details
+PASS, FAIL, INDETERMINATE = Status.PASS, Status.FAIL, Status.INDETERMINATE  # per instance: an Enum's attributes are slow
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,21 @@ class Instance:
 class RuleRun:
     rule: object
     tables: dict  # table id -> Alignment
-    instances: tuple[Instance, ...]
+    sites: tuple[Site, ...] = ()
+    # per site: its Instance, or the sides (left, right) of an instance that passed: hundreds of
+    # those per report, most never looked at, so their Instances are made on demand
+    outcomes: tuple = ()
     missing: tuple[str, ...] = ()  # tables not found
+
+    @cached_property
+    def instances(self) -> tuple[Instance, ...]:
+        return tuple([o if o.__class__ is Instance else Instance(self.rule, site, self.tables, PASS, *o)
+                      for site, o in zip(self.sites, self.outcomes)])
+
+    @cached_property
+    def not_passed(self) -> list[Instance]:
+        """The instances that failed or are indeterminate, in order."""
+        return [o for o in self.outcomes if o.__class__ is Instance and o.status is not PASS]
 
 
 def _label(template, bindings: dict) -> tuple[str, str]:
@@ -233,28 +247,52 @@ def run_rule(report, rule, ctx) -> RuleRun:
         tables = {t: aligned(report, t, ctx.vocabulary) for t in p.expression.tables}
         missing = tuple(t for t, a in tables.items() if a is None)
         if missing:
-            cache[key] = RuleRun(rule, tables, (), missing)
+            cache[key] = RuleRun(rule, tables, missing=missing)
         else:
             sites = _sites(p, tuple(tables[t].template for t in p.expression.tables))
-            cache[key] = RuleRun(rule, tables, _run_all(rule, p, tables, sites))
+            cache[key] = RuleRun(rule, tables, sites, _run_all(rule, p, tables, sites, _cell_numbers(cache, tables, p)))
     return cache[key]
 
 
-def _run_all(rule, p: Prepared, tables: dict, sites) -> tuple[Instance, ...]:
-    reader = PlainReader(p.expression, tables, p.blank) if p.expression.plain else None
-    return tuple([_run_site(rule, p, tables, site, reader) for site in sites])
+def _run_all(rule, p: Prepared, tables: dict, sites, known: CellNumbers | None = None) -> tuple:
+    """RuleRun.outcomes: every instance, by the plain form where it has one (a fraction of the
+    general evaluator's time: per-cell rules such as TB14 have hundreds of instances per report,
+    so this loop is lean)."""
+    if not p.expression.plain:
+        return tuple([_run_instance(rule, p, tables, site) for site in sites])
+    results = PlainReader(p.expression, tables, p.blank, known=known).results([site.plan for site in sites])
+    out = []
+    for site, result in zip(sites, results):
+        if result is None:
+            out.append(_run_instance(rule, p, tables, site))
+            continue
+        outcome, left, right = result  # the sides are numbers or None
+        if outcome.__class__ is Unknown:
+            out.append(Instance(rule, site, tables, INDETERMINATE, left, right, outcome.reasons))
+        elif outcome:
+            out.append((left, right))
+        else:
+            out.append(Instance(rule, site, tables, FAIL, left, right))
+    return tuple(out)
+
+
+def _cell_numbers(cache: dict, tables: dict, p: Prepared) -> CellNumbers:
+    """The report's CellNumbers of the rule's main table under its blank policy."""
+    key = ("cell numbers", p.table, p.blank)
+    if key not in cache:
+        cache[key] = CellNumbers(tables, p.table, p.blank)
+    return cache[key]
 
 
 def _run_site(rule, p: Prepared, tables: dict, site: Site, reader: PlainReader | None, overrides=None) -> Instance:
-    """One instance, by the plain form where it has one (a fraction of the general evaluator's
-    time: per-cell rules such as TB14 have hundreds of instances per report)."""
+    """One instance, by the plain form where it has one."""
     result = reader.result(site.plan) if reader is not None else None
     if result is None:
         return _run_instance(rule, p, tables, site, overrides)
     outcome, left, right = result  # the sides are numbers or None
     if outcome.__class__ is Unknown:
-        return Instance(rule, site, tables, Status.INDETERMINATE, left, right, outcome.reasons)
-    return Instance(rule, site, tables, Status.PASS if outcome else Status.FAIL, left, right)
+        return Instance(rule, site, tables, INDETERMINATE, left, right, outcome.reasons)
+    return Instance(rule, site, tables, PASS if outcome else FAIL, left, right)
 
 
 # ---- error localization --------------------------------------------------------------------------
@@ -307,7 +345,7 @@ class _Localizer:
         self.table = table
         self.entries = [(run, inst) for run in runs for inst in run.instances]
         # only arithmetic relations are localized: a failing test (is_blank, fits_type) has no value to solve for
-        self.failing = [(run, i) for run, i in self.entries if i.status == Status.FAIL and i.difference is not None]
+        self.failing = [(run, i) for run, i in self.entries if i.status is FAIL and i.difference is not None]
         self.by_cell: dict = {}  # (table, address) -> indices into entries
         for n, (_, inst) in enumerate(self.entries):
             for address in inst.addresses:
@@ -324,9 +362,9 @@ class _Localizer:
         fixed, broke = set(), False
         for run, inst in (self.entries[n] for n in touched):
             after = self._rerun(run, inst, overrides).status
-            if inst.status == Status.FAIL and after == Status.PASS:
+            if inst.status is FAIL and after is PASS:
                 fixed.add(id(inst))
-            elif inst.status == Status.PASS and after == Status.FAIL:
+            elif inst.status is PASS and after is FAIL:
                 broke = True
         return fixed, broke
 
@@ -511,11 +549,11 @@ def _localization_detail(loc: Localization | None) -> dict | None:
 
 def _details(run: RuleRun, table: str, loc=None) -> dict:
     alignment = run.tables[table]
-    many = len(run.instances) > MAX_DETAILED
-    listed = [i for i in run.instances if not (many and i.status == Status.PASS)]
+    many = len(run.sites) > MAX_DETAILED
+    listed = run.not_passed if many else run.instances
     out = {"table": table, "template": alignment.template.name, "where": alignment.where,
-           "checked": len(run.instances),
-           "assertions": [_instance_detail(i, run.tables, i.status == Status.FAIL) for i in listed]}
+           "checked": len(run.sites),
+           "assertions": [_instance_detail(i, run.tables, i.status is FAIL) for i in listed]}
     if loc is not None:
         out["localization"] = _localization_detail(loc)
     return out
@@ -581,8 +619,8 @@ def check(report, rule, ctx) -> Outcome:
         return Outcome(Status.NOT_APPLICABLE, values=values, reason=(
             f"文中没有{'、'.join(n['table'] for n in names)}（缺表由表格存在性规则报告）",
             f"no {', '.join(n['table_en'] for n in names)} in the document (the table-presence rules report it)"))
-    failing = [i for i in run.instances if i.status == Status.FAIL]
-    unknown = [i for i in run.instances if i.status == Status.INDETERMINATE]
+    failing = [i for i in run.not_passed if i.status is FAIL]
+    unknown = [i for i in run.not_passed if i.status is INDETERMINATE]
     if failing:
         arithmetic = any(i.difference is not None for i in failing)
         loc = localize(report, p.table, rule, ctx) if p.localize and arithmetic else None
@@ -595,9 +633,9 @@ def check(report, rule, ctx) -> Outcome:
         reason = (f"{len(unknown)} 处关系无法判断：" + "；".join(r[0] for r in reasons),
                   f"{len(unknown)} relation(s) undecidable: " + "; ".join(r[1] for r in reasons))
         return Outcome(Status.INDETERMINATE, _unknown_rows(unknown), values, reason, _details(run, p.table))
-    if not run.instances:
+    if not run.sites:
         return Outcome(Status.INDETERMINATE, values=values, reason=("没有可核对的单元格", "no cells to check"))
-    return Outcome(Status.PASS, values=values, details={"table": p.table, "checked": len(run.instances),
+    return Outcome(Status.PASS, values=values, details={"table": p.table, "checked": len(run.sites),
                                                         "template": run.tables[p.table].template.name})
 
 
