@@ -112,6 +112,7 @@ except ImportError:  # Python < 3.11
 _POSITION_FREE = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.BRANCH, _sre.SUBPATTERN,
                   _sre.MAX_REPEAT, _sre.MIN_REPEAT}
 _BRACES = {ord("{"), ord("}"), ord("[")}
+_POSIX_CLASS = re.compile(r"\[[:=.]")  # [:alpha:], [=a=], [.a.]: sets in `regex`, plain characters to re
 
 
 def match_starts(source: str) -> tuple[str, ...] | None:
@@ -120,6 +121,8 @@ def match_starts(source: str) -> tuple[str, ...] | None:
     Only for patterns whose matching at an offset ignores the text before it (no anchors, word
     boundaries, lookarounds or back references), so that a search may start at the first of
     these strings and find what a search from the beginning finds."""
+    if _POSIX_CLASS.search(source):  # re warns about one only where it opens a set ([[:alpha:]]), not in [x[:alpha:]]
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from math import inf
 from pathlib import Path
@@ -168,6 +169,7 @@ def _validated_data(path: Path, content: bytes) -> dict:
         raise RuleFileError(path, f"unknown check kind {data['kind']!r} (known: {', '.join(sorted(KINDS))})",
                             line=line_of(node, ["kind"]), pointer="/kind")
     _validate(path, data["params"], node, check.PARAMS_SCHEMA, prefix=["params"])
+    _check_in_force_on(path, node, data["applies_to"].get("in_force_on"))
     for key in ("message", "message_en"):
         _check_template(path, node, key, data[key], getattr(check, "MESSAGE_FIELDS", None))
     _build(path, data, node)  # prepare() may still reject params (patterns, expressions)
@@ -188,6 +190,18 @@ def _build(path: Path, data: dict, node) -> Rule:
         basis=tuple(data["basis"]), kind=data["kind"], params=data["params"], message=data["message"],
         message_en=data["message_en"], path=str(path), help=data.get("help", ""),
         help_en=data.get("help_en", ""), tags=tuple(data.get("tags", ())), prepared=prepared)
+
+
+def _check_in_force_on(path, node, spec: str | None):
+    """The schema admits any dddd-dd-dd; a date that does not exist (2023-02-30) is refused here,
+    not when the first document reaches the rule."""
+    if spec is None:
+        return
+    try:
+        date.fromisoformat(spec.strip().lstrip("<>=").strip())
+    except ValueError as err:
+        raise RuleFileError(path, f"in_force_on: {err}", line=line_of(node, ["applies_to", "in_force_on"]),
+                            pointer="/applies_to/in_force_on")
 
 
 REPORT_FIELDS = ("year", "agency", "title", "edition", "doc_type")

@@ -135,11 +135,13 @@ def _write_cache(data: dict):
 
 
 def changing_pattern(chars: str) -> re.Pattern:
-    """A regex finding any of `chars`. Characters beyond the BMP go in as one range: re compiles a
-    class of BMP characters to a bitmap, and one astral character among them would make it a list."""
+    """A regex finding any of `chars`, or a lone surrogate (which OpenCC refuses with an error: a
+    text holding one must meet it whether or not the check is built yet). Characters beyond the
+    BMP go in as one range: re compiles a class of BMP characters to a bitmap, and one astral
+    character among them would make it a list."""
     bmp = "".join(c for c in chars if ord(c) <= 0xFFFF)
     astral = r"\U00010000-\U0010FFFF" if len(bmp) < len(chars) else ""
-    return re.compile(f"[{re.escape(bmp)}{astral}]") if bmp or astral else re.compile("(?!)")
+    return re.compile(f"[{re.escape(bmp)}\\ud800-\\udfff{astral}]")
 
 
 class _Simplifier:

@@ -16,6 +16,7 @@ PATTERNS = [
     "(工作机构|受理机构)[^。\n]{0,6}(为|是|:)", "截[至止](?P<year>\\d{4})年", "现将[^。\n]{0,30}?(?P<year>\\d{4})年度?",
     "检索费|(检索|复制|邮寄)[、,和及与]*(检索|复制|邮寄)?[、,和及与]*(检索|复制|邮寄)?等?成本费(用)?",
     "(?<=本)机关", "^一、", "\\b[a-z]+\\b", "a?b", "(?i)AB", "(?:总体){e<=1}", "[[:alpha:]]+", "(?:a|b)+",
+    "[年[:digit:]]+", "[x[:alpha:]]",
 ]
 
 
@@ -62,6 +63,7 @@ def test_match_starts(source, starts):
     "a?b", "a*b", "[^a]b", ".b", "\\db",  # a match may begin elsewhere
     "(?<=x)a", "(?<!x)a", "^a", "a$", "\\ba", "(a)\\1",  # matching depends on the text around it
     "(?i)a", "(?x)a b", "(?:ab){e<=1}", "[[:alpha:]]a", "\\p{Han}a", "a|",  # read differently, or not at all, by re
+    "[年[:digit:]]", "[x[:alpha:]]", "[x[:^digit:]]+", "[x[=a=]]", "[x[.a.]]",  # a POSIX class after other members
 ])
 def test_no_match_starts_when_unsure(source):
     assert match_starts(source) is None

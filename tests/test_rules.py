@@ -97,6 +97,8 @@ def run_cli(*args):
     (('  require: ["政务新媒体"]', '  require: ["政务新媒体"]\n  scope: section:Bad'), "/params/scope", 12, "does not match"),
     (('  require: ["政务新媒体"]', '  require: ["政务(新媒体"]'), "/params/require/0", 11, "invalid regular expression"),
     (("category: structure", "category: misc"), "/category", 3, "misc"),
+    (('report_year: ">=2019"}', 'report_year: ">=2019", in_force_on: ">= 2023-02-30"}'), "/applies_to/in_force_on", 7,
+     "day is out of range"),
 ])
 def test_malformed_rule_is_one_line_with_file_line_and_pointer(tmp_path, mutation, pointer, line, words):
     path = write_rule(tmp_path / "bad", GOOD_RULE.replace(*mutation))

@@ -91,3 +91,9 @@ def test_characters_are_cached_per_installation(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("OGI_AUDITOR_CACHE", str(blocker / "cache"))
     assert simplify._load_changing_chars() == chars
+
+
+def test_a_lone_surrogate_goes_to_opencc_before_and_after_the_check_is_built(check):
+    assert check.search("报告\ud800") is not None
+    assert simplify.changing_pattern("").search("\udfff") is not None
+    assert simplify.changing_pattern("").search("本机关") is None
