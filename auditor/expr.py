@@ -14,7 +14,7 @@ import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
 from typing import Callable, NamedTuple
 
 from lark import Lark, Token, Tree
@@ -78,12 +78,9 @@ class Env:
 
 def _unknowns(*values) -> Unknown | None:
     found = [v for v in values if v.__class__ is Unknown]
-    if not found:
-        return None
-    out = found[0]
-    for u in found[1:]:
-        out = out + u
-    return out
+    if len(found) < 2:
+        return found[0] if found else None
+    return Unknown(tuple(dict.fromkeys([r for u in found for r in u.reasons])))  # as adding them one by one
 
 
 def cell_name(table: str, alignment: Alignment, address) -> tuple[str, str]:
@@ -477,7 +474,8 @@ class PlainReader:
             numbers = list(map(self.get, plan.flat))
             if None not in numbers:
                 return self.compiled.plain(numbers, plan.offsets)
-        elif self.tests_only:
+            return plain_result(self.compiled, plan, *self._fill(numbers, plan.flat))
+        if self.tests_only:
             return self.compiled.plain(list(map(self.test, self.compiled.reads, plan.flat, plan.types)), plan.offsets)
         return plain_result(self.compiled, plan, *self.values(plan))
 
@@ -494,17 +492,31 @@ class PlainReader:
                 self._read(read, address, column_type, out, unknown)
         return out, unknown
 
+    def _fill(self, numbers: list, flat: tuple) -> tuple[list, list]:
+        """`numbers` with the cells it lacks read by cell_number, and the positions of Unknowns."""
+        unknown = []
+        for n, number in enumerate(numbers):
+            if number is None:
+                number = numbers[n] = self._cell_number(flat[n])
+                if number.__class__ is Unknown:
+                    unknown.append(n)
+        return numbers, unknown
+
     def _read(self, read: str | None, address, column_type, out: list, unknown: list):
         if read is not None:
             out.append(self.test(read, address, column_type))
             return
         number = self.get(address)
         if number is None:
-            number = self.known.read(address) if self.known else \
-                cell_number(self.env, self.table, address, self._placed(address))
+            number = self._cell_number(address)
             if number.__class__ is Unknown:
                 unknown.append(len(out))
         out.append(number)
+
+    def _cell_number(self, address):
+        if self.known:
+            return self.known.read(address)
+        return cell_number(self.env, self.table, address, self._placed(address))
 
     def _test(self, read: str, address, column_type):
         # fits_type reads empty cells as 0 under `blank: zero` as _fits does; is_blank and is_number must see them
@@ -528,23 +540,18 @@ class PlainReader:
 
 def plain_result(compiled: Compiled, plan: Plan, values: list, unknown: list):
     """(outcome, left, right) as the general evaluator gives them, from what PlainReader read
-    (`unknown`: the positions of Unknown numbers); None when the general evaluator must run (an
-    Unknown number under a test or logic)."""
+    (`unknown`: the positions of Unknown numbers, in order); None when the general evaluator must
+    run (an Unknown number under a test or logic)."""
     if not unknown:
         return compiled.plain(values, plan.offsets)
     if compiled.op is None:
         return None
-    # an Unknown reaches the top comparison through the side that reads it
-    bounds = [0] + [plan.offsets[i] for i in compiled.side_refs] + [len(values)]
-    left, right = [_plain_side(side, values, plan.offsets, start, end, unknown)
-                   for side, start, end in zip(compiled.plain_sides[:2], bounds, bounds[1:])]
-    return (_unknowns(*(values[n] for n in unknown)), None if left.__class__ is Unknown else left,
-            None if right.__class__ is Unknown else right)
-
-
-def _plain_side(side, values, offsets, start: int, end: int, unknown: list):
-    inside = [values[n] for n in unknown if start <= n < end]
-    return _unknowns(*inside) if inside else side(values, offsets)
+    # an Unknown makes the side that reads it Unknown, and the comparison
+    right_starts, tolerance_starts = (plan.offsets[i] for i in compiled.side_refs)
+    left_side, right_side, _ = compiled.plain_sides
+    left = None if unknown[0] < right_starts else left_side(values, plan.offsets)
+    right = None if any(right_starts <= n < tolerance_starts for n in unknown) else right_side(values, plan.offsets)
+    return _unknowns(*[values[n] for n in unknown]), left, right
 
 
 def touched_cells(plan: Plan, tables: dict) -> tuple:
@@ -713,8 +720,25 @@ class _PlainCompiler:
         fn = _PLAIN_ARITH.get(str(op))
         if fn is None:  # division may meet a zero divisor: the general path reports it
             raise _NotPlain
+        cells = self._cell_sum(node)
+        if cells is not None:  # in the order the general evaluator adds them
+            return lambda n, o: reduce(operator.add, map(n.__getitem__, cells))
         lf, rf = self.value(left), self.value(right)
         return lambda n, o: fn(lf(n, o), rf(n, o))
+
+    def _cell_sum(self, node) -> list | None:
+        """The reference indices of a sum of single cells (t3.$row.natural + t3.$row.commercial +
+        ...), which one closure adds up."""
+        if self.globs:
+            return None
+        terms = []
+        while isinstance(node, Tree) and node.data == "binop" and str(node.children[1]) == "+":
+            terms.append(node.children[2])
+            node = node.children[0]
+        terms.append(node)
+        if not all(isinstance(t, Tree) and t.data == "ref" for t in terms):
+            return None
+        return [self.ref_index[id(t)] for t in reversed(terms)]
 
     def _call(self, node):
         name, *args = node.children
