@@ -52,10 +52,15 @@ def _plan(source: str) -> _Plan:
     return _Plan(pattern, match_starts(source), False)
 
 
-def _bounds(text: str, pos: int, endpos: int | None) -> tuple[int, int] | None:
-    """(pos, end) when they are ordinary offsets into `text`, else None (left to `regex`)."""
+def _where(plan: _Plan, text: str, pos: int, endpos: int | None) -> tuple[int, int | None, bool] | None:
+    """(start, endpos, untimed) for the search: from the first offset where a match can begin when
+    the pattern's starts are known, untimed for a plain choice of strings; None when no match can
+    begin. Unusual bounds (negative, past the end) are left to `regex` as given."""
     end = len(text) if endpos is None else endpos
-    return (pos, end) if 0 <= pos <= end <= len(text) else None
+    if plan.starts is None or not 0 <= pos <= end <= len(text):
+        return pos, end, False
+    start = _first_start(plan.starts, text, pos, end)
+    return (start, end, plan.plain) if start >= 0 else None
 
 
 def _first_start(starts: tuple[str, ...], text: str, pos: int, end: int) -> int:
@@ -69,35 +74,37 @@ def _first_start(starts: tuple[str, ...], text: str, pos: int, end: int) -> int:
     return first
 
 
+def _too_slow(source: str) -> PatternError:
+    return PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")
+
+
 def finditer(source: str, text: str, pos: int = 0, endpos: int | None = None):
-    plan, bounds = _plan(source), _bounds(text, pos, endpos)
-    if bounds and plan.starts is not None:
-        pos, end = bounds
-        pos = _first_start(plan.starts, text, pos, end)
-        if pos < 0:
-            return
-        if plan.plain:
-            yield from plan.pattern.finditer(text, pos, end)
-            return
+    plan = _plan(source)
+    where = _where(plan, text, pos, endpos)
+    if where is None:
+        return
+    start, end, untimed = where
+    if untimed:
+        yield from plan.pattern.finditer(text, start, end)
+        return
     try:
-        yield from plan.pattern.finditer(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
+        yield from plan.pattern.finditer(text, start, end, timeout=TIMEOUT_SECONDS)
     except TimeoutError:
-        raise PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")
+        raise _too_slow(source) from None
 
 
 def search(source: str, text: str, pos: int = 0, endpos: int | None = None):
-    plan, bounds = _plan(source), _bounds(text, pos, endpos)
-    if bounds and plan.starts is not None:
-        pos, end = bounds
-        pos = _first_start(plan.starts, text, pos, end)
-        if pos < 0:
-            return None
-        if plan.plain:  # the first of the strings found at the first offset, as a search would
-            return plan.pattern.match(text, pos, end)
+    plan = _plan(source)
+    where = _where(plan, text, pos, endpos)
+    if where is None:
+        return None
+    start, end, untimed = where
+    if untimed:  # the first of the strings found at the first offset, as a search would
+        return plan.pattern.match(text, start, end)
     try:
-        return plan.pattern.search(text, pos, len(text) if endpos is None else endpos, timeout=TIMEOUT_SECONDS)
+        return plan.pattern.search(text, start, end, timeout=TIMEOUT_SECONDS)
     except TimeoutError:
-        raise PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")
+        raise _too_slow(source) from None
 
 
 # Reading a pattern's structure with the standard library's parser: it reads what `regex` reads in
