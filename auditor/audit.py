@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from .engine import Context, audit_report
 from .errors import InputError
 from .findings import SEVERITIES, STATUSES, Finding, maker, new_finding
+from .memo import Memo
 from .metadata import edition_for
 from .model import Report
 from .pipeline import ParsedFile, parse_file
@@ -200,11 +201,9 @@ def _pack_finding(f: Finding, rule, title_of):
 class Unpacker:
     """Rebuilds packed results in the parent process."""
 
-    MAX_SHARED = 4096
-
     def __init__(self, rules: dict, lang: str):
         self.rules, self.title_of = rules, attrgetter("title_en" if lang == "en" else "title")
-        self.shared: dict[tuple, Finding] = {}  # evidence-less findings: equal ones are one object
+        self.shared = Memo()  # evidence-less findings: equal ones are one object
 
     def result(self, packed: tuple) -> FileResult:
         path, documents, error = packed
@@ -215,11 +214,7 @@ class Unpacker:
             return packed
         if len(packed) == 3:
             finding = self.shared.get(packed)
-            if finding is None:
-                if len(self.shared) >= self.MAX_SHARED:
-                    self.shared.clear()
-                finding = self.shared[packed] = self._build(*packed, (), {})
-            return finding
+            return finding if finding is not None else self.shared.put(packed, self._build(*packed, (), {}))
         return self._build(*packed)
 
     def _build(self, rule_id, status, message, locations, details) -> Finding:

@@ -13,22 +13,11 @@ from operator import attrgetter
 from .checks import KINDS
 from .checks.common import REFERENCE_ORDER, reference_date
 from .findings import SEVERITIES, Finding, Location, Outcome, Status, new_finding, new_location
+from .memo import Memo
 from .model import Report
 from .patterns import PatternError
 from .pipeline import ParsedFile
 from .ruleset import Rule, in_range
-
-
-class _Bounded(dict):
-    """A memo that starts over when full: rule sets loaded over and over (tests) must not pile up."""
-
-    LIMIT = 4096
-
-    def put(self, key, value):
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[key] = value
-        return value
 
 
 @dataclass(frozen=True)
@@ -77,14 +66,11 @@ class _Selector:
         self.in_force_on = applies_to.get("in_force_on")
 
 
-_SELECTORS = _Bounded()
+_SELECTORS = Memo()
 
 
 def _selector(applies_to: dict) -> _Selector:
-    selector = _SELECTORS.get(id(applies_to))
-    if selector is None or selector.applies_to is not applies_to:  # keyed by id: the dict is unhashable
-        selector = _SELECTORS.put(id(applies_to), _Selector(applies_to))
-    return selector
+    return _SELECTORS.of(applies_to, (), _Selector)
 
 
 def applicability(rule: Rule, report: Report, as_of: date) -> Outcome | None:
@@ -220,17 +206,13 @@ def _finding(rule: Rule, outcome: Outcome, message: str, locations: tuple, lang:
                        dict(outcome.details))
 
 
-_PLAIN: _Bounded = _Bounded()
+_PLAIN = Memo()
 
 
 def _plain_finding(rule: Rule, outcome: Outcome, message: str, lang: str) -> Finding:
     """A finding without evidence or details is fixed by its rule, status and message: passes and
     the usual indeterminate verdicts repeat in every document, so each is built once."""
-    key = (id(rule), outcome.status, message, lang)  # by id: rules are unhashable
-    entry = _PLAIN.get(key)
-    if entry is None or entry[0] is not rule:
-        entry = _PLAIN.put(key, (rule, _finding(rule, outcome, message, (), lang)))
-    return entry[1]
+    return _PLAIN.of(rule, (outcome.status, message, lang), lambda _: _finding(rule, outcome, message, (), lang))
 
 
 class _Gates:
@@ -243,7 +225,7 @@ class _Gates:
     def __init__(self, rules: dict[str, Rule], lang: str):
         self.rules, self.lang = rules, lang
         self.periods = tuple(sorted({r.applies_to["in_force_on"] for r in rules.values() if "in_force_on" in r.applies_to}))
-        self.by_facts: _Bounded = _Bounded()
+        self.by_facts = Memo()
 
     def for_report(self, report: Report, as_of: date) -> tuple:
         """(rule, None) for each rule that applies, (rule, its finding) for each that does not."""
@@ -262,12 +244,8 @@ class _Gates:
         return rule, _finding(rule, gate, render_message(rule, gate, None, self.lang), (), self.lang)
 
 
-_GATES: _Bounded = _Bounded()
+_GATES = Memo()
 
 
 def _gates(rules: dict[str, Rule], lang: str) -> _Gates:
-    key = (id(rules), lang)  # by id: the rule dict is unhashable
-    gates = _GATES.get(key)
-    if gates is None or gates.rules is not rules:
-        gates = _GATES.put(key, _Gates(rules, lang))
-    return gates
+    return _GATES.of(rules, (lang,), lambda _: _Gates(rules, lang))
