@@ -776,11 +776,14 @@ class _PlainCompiler:
         return self._ref(args[0])  # PlainReader put the test's result there
 
     def _compare(self, node):
-        left, op, right, *rest = node.children
-        lf, rf = self.value(left), self.value(right)
-        tf = self.value(rest[1]) if rest else None
-        op = str(op)
+        lf, rf, tf = self.sides(node)
+        op = str(node.children[1])
         return lambda n, o: compare(op, lf(n, o), rf(n, o), tf(n, o) if tf else None)
+
+    def sides(self, node) -> tuple:
+        """The closures of a comparison's left and right sides and tolerance (None without one)."""
+        left, _, right, *rest = node.children
+        return self.value(left), self.value(right), self.value(rest[1]) if rest else None
 
 
 def _is_glob(node) -> bool:
@@ -805,9 +808,7 @@ def _plain(tree, ref_index: dict, refs: list, op: str | None) -> dict:
             test = compiler.test(tree)
             return {"plain": lambda n, o: (test(n, o), None, None), "reads": tuple(compiler.reads),
                     "cell_test": _one_cell_test(tree)}
-        left, _, right, *rest = tree.children
-        lf, rf = compiler.value(left), compiler.value(right)
-        tf = compiler.value(rest[1]) if rest else None
+        lf, rf, tf = compiler.sides(tree)
     except _NotPlain:
         return {}
 

@@ -266,14 +266,10 @@ def _run_all(rule, p: Prepared, tables: dict, sites, known: CellNumbers | None =
     for site, result in zip(sites, results):
         if result is None:
             out.append(_run_instance(rule, p, tables, site))
-            continue
-        outcome, left, right = result  # the sides are numbers or None
-        if outcome.__class__ is Unknown:
-            out.append(Instance(rule, site, tables, INDETERMINATE, left, right, outcome.reasons))
-        elif outcome:
-            out.append((left, right))
+        elif result[0].__class__ is not Unknown and result[0]:
+            out.append(result[1:])  # passed: its sides
         else:
-            out.append(Instance(rule, site, tables, FAIL, left, right))
+            out.append(_plain_instance(rule, site, tables, result))
     return tuple(out)
 
 
@@ -290,6 +286,11 @@ def _run_site(rule, p: Prepared, tables: dict, site: Site, reader: PlainReader |
     result = reader.result(site.plan) if reader is not None else None
     if result is None:
         return _run_instance(rule, p, tables, site, overrides)
+    return _plain_instance(rule, site, tables, result)
+
+
+def _plain_instance(rule, site: Site, tables: dict, result: tuple) -> Instance:
+    """The Instance of a result of the plain form, (outcome, left, right)."""
     outcome, left, right = result  # the sides are numbers or None
     if outcome.__class__ is Unknown:
         return Instance(rule, site, tables, INDETERMINATE, left, right, outcome.reasons)
