@@ -113,6 +113,24 @@ def _best_alignments(weights, n):
     return found
 
 
+def random_weights(rng, n: int, rows: int) -> list[dict]:
+    """Slot weights of `rows` rows over `n` slots, as rows of real tables give them: one labelled
+    slot, a run of slots, a scattering of weights, or any slot at all."""
+    out = []
+    for _ in range(rows):
+        kind = rng.random()
+        if kind < 0.5:
+            out.append({rng.randrange(n): 4})
+        elif kind < 0.7:
+            lo = rng.randrange(n)
+            out.append({t: 2 for t in range(lo, rng.randint(lo + 1, n))})
+        elif kind < 0.8:
+            out.append({t: rng.choice((1, 2, 4)) for t in rng.sample(range(n), rng.randint(1, n))})
+        else:
+            out.append({t: 1 for t in range(n)})
+    return out
+
+
 @pytest.mark.parametrize("seed", range(300))
 def test_row_alignment_agrees_with_brute_force(seed):
     """A row is placed exactly when every best alignment puts it in the same slot; `possible`
@@ -121,16 +139,7 @@ def test_row_alignment_agrees_with_brute_force(seed):
 
     rng = random.Random(seed)
     n = rng.randint(1, 6)
-    weights = []
-    for _ in range(rng.randint(1, 6)):
-        kind = rng.random()
-        if kind < 0.4:
-            weights.append({rng.randrange(n): 4})
-        elif kind < 0.7:
-            lo = rng.randrange(n)
-            weights.append({t: 2 for t in range(lo, rng.randint(lo + 1, n))})
-        else:
-            weights.append({t: 1 for t in range(n)})
+    weights = random_weights(rng, n, rng.randint(1, 6))
     best = _best_alignments(weights, n)
     for i, (slot, possible) in enumerate(align_rows(weights, n)):
         taken = {b[i] for b in best}

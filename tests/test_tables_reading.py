@@ -9,6 +9,7 @@ from auditor.pipeline import parse_text
 from auditor.tables import (Kind, _best_table_id, _edition_hits, _parsed_rows, _prefix_scores, _split_row,
                             _suffix_scores, align_rows, parse_value, row_facts, templates)
 from tests.conftest import SEED_004
+from tests.test_tables import random_weights
 
 # ---- row shapes ---------------------------------------------------------------------------------
 
@@ -116,27 +117,11 @@ def _plain_suffix(weights, n):
     return b[::-1]
 
 
-def _random_weights(rng, n, rows):
-    out = []
-    for _ in range(rows):
-        kind = rng.random()
-        if kind < 0.5:
-            out.append({rng.randrange(n): 4})
-        elif kind < 0.7:
-            lo = rng.randrange(n)
-            out.append({t: 2 for t in range(lo, rng.randint(lo + 1, n))})
-        elif kind < 0.8:
-            out.append({t: rng.choice((1, 2, 4)) for t in rng.sample(range(n), rng.randint(1, n))})
-        else:
-            out.append({t: 1 for t in range(n)})
-    return out
-
-
 @pytest.mark.parametrize("seed", range(200))
 def test_scores_agree_with_the_recurrence(seed):
     rng = random.Random(seed)
     n = rng.randint(1, 26)
-    weights = _random_weights(rng, n, rng.randint(0, 40))
+    weights = random_weights(rng, n, rng.randint(0, 40))
     assert _prefix_scores(weights, n) == _plain_prefix(weights, n)
     assert _suffix_scores(weights, n) == _plain_suffix(weights, n)
 
