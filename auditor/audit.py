@@ -2,22 +2,20 @@
 
 A batch yields its results in input order, whether it runs in this process or in a pool of worker
 processes, so the outputs do not depend on --jobs. Results are small on purpose (metadata and
-findings, not the text or the parse tree), because they cross process boundaries and are streamed
-to the formatters one at a time."""
+findings, not the text or the parse tree), and a batch renders each where it was audited, so that
+what reaches the formatter's writer, one file at a time, is text and a few counts."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from operator import attrgetter
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .engine import Context, audit_report
 from .errors import InputError
-from .findings import SEVERITIES, STATUSES, Finding, maker, new_finding
-from .memo import Memo
+from .findings import Finding
 from .metadata import edition_for
 from .model import Report
 from .pipeline import ParsedFile, parse_file
@@ -99,22 +97,33 @@ def audit_file(path, rules, ctx: Context, year: int | None = None, agency_kind: 
 
 
 # ---- batches ----------------------------------------------------------------------------------
+# A batch hands each FileResult, with its index in the batch, to `render` (an output format's
+# Format.file) where it was audited: in a worker, the parent then only writes the rendered text,
+# instead of unpickling findings and encoding them one process for all.
 
-_worker_settings: AuditSettings | None = None
+_worker: tuple | None = None  # (settings, render) of this worker process
 
 
-def _init_worker(settings: AuditSettings):
+def _init_worker(settings: AuditSettings, render):
     import signal
 
-    global _worker_settings
-    _worker_settings = settings
+    global _worker
+    _worker = settings, render
     # Ctrl-C is the parent's to handle (it cancels the batch); workers would only print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _audit_in_worker(path) -> tuple:
-    s = _worker_settings
-    return pack(audit_file(path, s.rules, s.ctx, s.year, s.agency_kind), s.rules, s.ctx.lang)
+def _audit_in_worker(index: int, path):
+    settings, render = _worker
+    return render(_audit(path, settings), index)
+
+
+def _audit(path, s: AuditSettings) -> FileResult:
+    return audit_file(path, s.rules, s.ctx, s.year, s.agency_kind)
+
+
+def _as_is(result: FileResult, index: int) -> FileResult:
+    return result
 
 
 # Workers are forked: they inherit the compiled rules, whose closures cannot be pickled, so the
@@ -134,24 +143,25 @@ def _chunksize(files: int, jobs: int) -> int:
     return max(1, min(16, files // (jobs * 8)))
 
 
-def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1) -> Iterator[FileResult]:
-    """One FileResult per path, in the order of `paths`, produced lazily.
+def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1, render: Callable = _as_is) -> Iterator:
+    """render(FileResult, index in the batch) for each path, in the order of `paths`, produced
+    lazily; by default the FileResults themselves.
 
     With several jobs the worker processes are started here, before the caller consumes the
     iterator (and so before a progress bar starts its thread), not on the first next()."""
     paths = list(paths)
     jobs = effective_jobs(jobs, len(paths)) if _FORK else 1
     if jobs == 1:
-        return (audit_file(p, settings.rules, settings.ctx, settings.year, settings.agency_kind) for p in paths)
+        return (render(_audit(path, settings), index) for index, path in enumerate(paths))
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
-                               initargs=(settings,))
-    packed = pool.map(_audit_in_worker, paths, chunksize=_chunksize(len(paths), jobs))
-    return _drain(pool, map(Unpacker(settings.rules, settings.ctx.lang).result, packed), paths, settings.ctx.lang)
+                               initargs=(settings, render))
+    done = pool.map(_audit_in_worker, range(len(paths)), paths, chunksize=_chunksize(len(paths), jobs))
+    return _drain(pool, done, paths, settings.ctx.lang, render)
 
 
-def _drain(pool, ordered, paths, lang: str) -> Iterator[FileResult]:
+def _drain(pool, ordered, paths, lang: str, render: Callable = _as_is) -> Iterator:
     from concurrent.futures.process import BrokenProcessPool
 
     done = 0
@@ -162,63 +172,9 @@ def _drain(pool, ordered, paths, lang: str) -> Iterator[FileResult]:
     except BrokenProcessPool:
         # A worker died (e.g. a crash inside a PDF library): the files not yet reported are named
         # as errors rather than lost or left hanging.
-        for path in paths[done:]:
-            yield FileResult(str(path), error=InputError(path, "not audited, a worker process died during the batch",
-                                                         "未审核：批处理的工作进程意外退出").message(lang))
+        for index in range(done, len(paths)):
+            path = paths[index]
+            yield render(FileResult(str(path), error=InputError(path, "not audited, a worker process died during the batch",
+                                                                "未审核：批处理的工作进程意外退出").message(lang)), index)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-# ---- between processes ------------------------------------------------------------------------
-# Unpickling results was most of the parent's work per file besides writing the output. A finding
-# repeats its rule's name, category, severity, title and basis, and most findings (not applicable,
-# passed) carry no evidence: a worker sends the rule id with what the check decided, and the parent,
-# which holds the same rules, rebuilds the finding, once for all evidence-less findings alike.
-
-_DOCUMENT_FIELDS = tuple(f.name for f in fields(DocumentResult) if f.name != "findings")
-_document_fields = attrgetter(*_DOCUMENT_FIELDS)
-_new_document = maker(DocumentResult)  # the fields in order, findings last
-
-
-def pack(result: FileResult, rules: dict, lang: str) -> tuple:
-    """`result` as plain tuples; Unpacker(rules, lang).result turns it back into an equal FileResult."""
-    title_of = attrgetter("title_en" if lang == "en" else "title")
-    documents = tuple((*_document_fields(d), tuple(_pack_finding(f, rules.get(f.rule), title_of) for f in d.findings))
-                      for d in result.documents)
-    return result.path, documents, result.error
-
-
-def _pack_finding(f: Finding, rule, title_of):
-    if rule is None or not (f.name == rule.name and f.category == rule.category and f.severity == rule.severity
-                            and f.title == title_of(rule) and f.basis == rule.basis):
-        return f  # not what these rules make: sent whole
-    message = None if f.message == f.title else f.message
-    if f.locations or f.details:
-        return f.rule, f.status.value, message, f.locations, f.details
-    return f.rule, f.status.value, message  # plain strings: a dict key hashed in C, unlike an Enum member
-
-
-class Unpacker:
-    """Rebuilds packed results in the parent process."""
-
-    def __init__(self, rules: dict, lang: str):
-        self.rules, self.title_of = rules, attrgetter("title_en" if lang == "en" else "title")
-        self.shared = Memo()  # evidence-less findings: equal ones are one object
-
-    def result(self, packed: tuple) -> FileResult:
-        path, documents, error = packed
-        return FileResult(path, tuple(_new_document(*d[:-1], tuple(map(self.finding, d[-1]))) for d in documents), error)
-
-    def finding(self, packed) -> Finding:
-        if type(packed) is not tuple:
-            return packed
-        if len(packed) == 3:
-            finding = self.shared.get(packed)
-            return finding if finding is not None else self.shared.put(packed, self._build(*packed, (), {}))
-        return self._build(*packed)
-
-    def _build(self, rule_id, status, message, locations, details) -> Finding:
-        rule = self.rules[rule_id]
-        title = self.title_of(rule)
-        return new_finding(rule_id, rule.name, rule.category, SEVERITIES[rule.severity], STATUSES[status], title,
-                           title if message is None else message, rule.basis, locations, details)

@@ -81,16 +81,17 @@ class OutputOptions:
         return visible(findings, self.show_pass, self.show_na)
 
 
-# --format value → (formatter module, its streaming write function)
-FORMATS = {"text": ("text", "write"), "json": ("json_out", "write"), "sarif": ("sarif", "write"),
-           "csv": ("csv_out", "write"), "csv-summary": ("csv_out", "write_summary"), "html": ("html_out", "write")}
+# --format value → (formatter module, its Format class)
+FORMATS = {"text": ("text", "TextFormat"), "json": ("json_out", "JsonFormat"), "sarif": ("sarif", "SarifFormat"),
+           "csv": ("csv_out", "CsvFormat"), "csv-summary": ("csv_out", "CsvSummaryFormat"),
+           "html": ("html_out", "HtmlFormat")}
 
 
-def _writer(format: str):
+def _format(format: str, options: OutputOptions):
     from importlib import import_module
 
-    module, function = FORMATS[format]
-    return getattr(import_module(f".formatters.{module}", __package__), function)
+    module, name = FORMATS[format]
+    return getattr(import_module(f".formatters.{module}", __package__), name)(options)
 
 
 @dataclass(frozen=True)
@@ -126,23 +127,21 @@ def _as_of(value: Optional[str]) -> date:
 
 
 class BatchOutcome:
-    """Watches results stream past to the formatter: the exit status and the unreadable files'
-    messages, without keeping the results."""
+    """Watches rendered files stream past to the formatter: the exit status and the unreadable
+    files' messages, without keeping the results."""
 
     def __init__(self, fail_on: str):
         self.fail_on = fail_on
         self.errors: list[str] = []
         self.reached = False
 
-    def watch(self, results):
-        from .formatters.common import reaches
-
-        for result in results:
-            if result.error:
-                self.errors.append(result.error)
-            if not self.reached and self.fail_on != "never":  # nothing reaches "never"
-                self.reached = any(reaches(f, self.fail_on) for d in result.documents for f in d.findings)
-            yield result
+    def watch(self, rendered_files):
+        for rendered in rendered_files:
+            if rendered.error:
+                self.errors.append(rendered.error)
+            if not self.reached:
+                self.reached = any(d.fails_at(self.fail_on) for d in rendered.documents)
+            yield rendered
 
     def exit_code(self) -> int:
         """1 when findings reach --fail-on (even if some files were unreadable: the findings are
@@ -213,12 +212,12 @@ def audit(
     files = expand_paths(paths)
     if not files:
         fail(f"no files to audit in {', '.join(map(str, paths))}")
-    outcome = BatchOutcome(fail_on)
+    outcome, output_format = BatchOutcome(fail_on), _format(format, options)
     with _open_output(output) as out:
-        results = audit_files(files, settings, jobs)
+        rendered = audit_files(files, settings, jobs, render=output_format.file)
         with progress_bar(len(files), lang, enabled=not quiet) as advance:
             # sys.stdout is looked up inside the bar's context, which routes it above the bar
-            _writer(format)(advance(outcome.watch(results)), options, out or sys.stdout)
+            output_format.write(advance(outcome.watch(rendered)), out or sys.stdout)
     for message in outcome.errors:
         typer.echo(f"auditor: {message}", err=True)
     if outcome.exit_code():

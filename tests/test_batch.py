@@ -152,10 +152,19 @@ def test_exit_code_reflects_findings_when_every_file_reads(tmp_path):
     assert _audit_cli(tmp_path, "--format", "json", "--fail-on", "never").exit_code == 0
 
 
-def test_jobs_2_and_jobs_1_give_identical_json(batch_dir, tmp_path):
-    one, two = tmp_path / "one.json", tmp_path / "two.json"
-    assert _audit_cli(batch_dir, "-f", "json", "-o", one, "--jobs", "1").exit_code == 1
-    assert _audit_cli(batch_dir, "-f", "json", "-o", two, "--jobs", "2").exit_code == 1
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fail_on_warning_counts_warnings_and_above(tmp_path, jobs):
+    for name in ("a.txt", "b.txt"):  # two files, so that -j 2 runs workers
+        shutil.copy(EXAMPLES / "002_e4dc1900c1ebf750.txt", tmp_path / name)  # fails warnings, no error
+    assert _audit_cli(tmp_path, "-f", "json", "-j", jobs).exit_code == 0
+    assert _audit_cli(tmp_path, "-f", "json", "-j", jobs, "--fail-on", "warning").exit_code == 1
+
+
+@pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
+def test_jobs_2_and_jobs_1_give_identical_output(batch_dir, tmp_path, format):
+    one, two = tmp_path / "one.out", tmp_path / "two.out"
+    assert _audit_cli(batch_dir, "-f", format, "-o", one, "--jobs", "1", "--show-pass").exit_code == 1
+    assert _audit_cli(batch_dir, "-f", format, "-o", two, "--jobs", "2", "--show-pass").exit_code == 1
     assert one.read_bytes() == two.read_bytes()
 
 
@@ -281,17 +290,20 @@ def test_a_dead_worker_names_every_file_not_audited(tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_results_cross_processes_unchanged(batch_dir, settings, lang):
-    """Workers send packed results; the parent rebuilds them equal to what was audited."""
+@pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
+def test_files_rendered_in_workers_equal_files_rendered_here(batch_dir, settings, format, lang):
+    """Workers render each file where it was audited: the parent receives what it would have rendered."""
     from dataclasses import replace
 
-    from auditor.audit import Unpacker, audit_file, pack
+    from auditor.cli import _format
 
-    ctx = replace(settings.ctx, lang=lang)
-    unpacker = Unpacker(settings.rules, lang)
-    for path in sorted(p for p in batch_dir.rglob("*") if p.is_file()):
-        result = audit_file(path, settings.rules, ctx)
-        assert unpacker.result(pack(result, settings.rules, lang)) == result
+    settings = replace(settings, ctx=replace(settings.ctx, lang=lang))
+    output_format = _format(format, OutputOptions(lang, True, True, AS_OF, settings.rules))
+    paths = sorted(p for p in batch_dir.rglob("*") if p.is_file())
+    here = list(audit_files(paths, settings, jobs=1, render=output_format.file))
+    there = list(audit_files(paths, settings, jobs=2, render=output_format.file))
+    assert len(here) == GOOD + BAD and all(r.pieces for r in here if not r.error)
+    assert there == here
 
 
 def test_parallel_batches_do_not_depend_on_the_default_start_method(batch_dir, settings):

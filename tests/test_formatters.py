@@ -190,7 +190,8 @@ def test_html_shows_summary_failing_rules_evidence_and_basis():
     assert summary.count("<tr>") - 1 + summary.count('<tr class="unreadable">') == 3  # minus the header row
     assert "12:5" in page and "<q>2015年度</q>" in page and "第 2 页" in page
     assert "《政府信息公开条例》第五十条" in page and "no text layer (scanned PDF?)" in page
-    assert 'href="#doc-1"' in page and 'id="doc-1"' in page
+    links, anchors = re.findall(r'href="#([^"]+)"', page), re.findall(r'<section id="([^"]+)"', page)
+    assert links == anchors and len(set(anchors)) == 3 and "doc-1-1" in anchors  # file 1, document 1
 
 
 def test_html_escapes_everything():

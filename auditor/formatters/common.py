@@ -1,11 +1,16 @@
-"""What every output format shares: labels, counts, which findings to show, exit status."""
+"""What every output format shares: labels, counts, which findings to show, exit status, and the
+split of each format into the part that renders one file and the part that writes the whole.
+
+A format renders each file's result into a RenderedFile (its share of the output as text, plus the
+few facts that closing summaries and the exit status need). In a batch with --jobs this happens in
+the worker processes, so the parent only writes text and adds up counts."""
 
 from __future__ import annotations
 
 import io
-from collections import Counter
+from typing import Iterable, NamedTuple
 
-from ..findings import Finding, Severity, Status
+from ..findings import Severity, Status
 from .jsontext import dumps_indented
 
 STATUS_LABELS = {
@@ -30,35 +35,110 @@ _STATUSES = tuple((key, Status(key)) for key in STATUS_LABELS)
 _SEVERITIES = tuple((key, Severity(key)) for key in SEVERITY_LABELS)
 
 
-def counts(findings) -> dict:
+def status_counts(findings) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(findings per status in STATUS_LABELS order, failing findings per severity in SEVERITY_LABELS order)."""
     # list.count compares in C (identity first); hashing an Enum member runs Python code
     statuses = [f.status for f in findings]
     failing = [f.severity for f in findings if f.status == Status.FAIL]
-    return {"by_status": {key: statuses.count(status) for key, status in _STATUSES},
-            "failing_by_severity": {key: failing.count(severity) for key, severity in _SEVERITIES}}
+    return tuple(statuses.count(s) for _, s in _STATUSES), tuple(failing.count(s) for _, s in _SEVERITIES)
+
+
+def counts_dict(by_status, failing) -> dict:
+    return {"by_status": dict(zip(STATUS_LABELS, by_status)), "failing_by_severity": dict(zip(SEVERITY_LABELS, failing))}
+
+
+_ERROR, _WARNING = list(SEVERITY_LABELS).index("error"), list(SEVERITY_LABELS).index("warning")
+_INDETERMINATE = list(STATUS_LABELS).index("indeterminate")
+
+
+class DocumentFacts(NamedTuple):
+    """What summaries and the exit status need from one audited document."""
+
+    source: str
+    segment: int
+    format: str
+    doc_type: str
+    agency: str | None
+    year: int | None
+    by_status: tuple[int, ...]  # STATUS_LABELS order
+    failing: tuple[int, ...]  # failing findings by severity, SEVERITY_LABELS order
+
+    @property
+    def errors(self) -> int:
+        return self.failing[_ERROR]
+
+    @property
+    def warnings(self) -> int:
+        return self.failing[_WARNING]
+
+    @property
+    def indeterminate(self) -> int:
+        return self.by_status[_INDETERMINATE]
+
+    def fails_at(self, fail_on: str) -> bool:
+        """Has a failing finding of severity `fail_on` or above ("never": none reaches it)."""
+        if fail_on == "never":
+            return False
+        rank = Severity(fail_on).rank
+        return any(n for n, key in zip(self.failing, SEVERITY_LABELS) if Severity(key).rank >= rank)
+
+
+def document_facts(doc) -> DocumentFacts:
+    return DocumentFacts(doc.source, doc.segment, doc.format, doc.doc_type, doc.agency, doc.year,
+                         *status_counts(doc.findings))
+
+
+class RenderedFile(NamedTuple):
+    """One input file as a format renders it: small and plain, as it crosses from a worker process."""
+
+    path: str
+    error: str | None  # one-line reason the file could not be read
+    documents: tuple[DocumentFacts, ...]
+    pieces: tuple[str, ...]  # the file's share of the output, in the format's own units
+
+
+class Format:
+    """A format: `file` renders one FileResult (in whichever process audited it), `write` writes
+    the whole output from the rendered files in input order. Subclasses implement `pieces` and
+    `write`."""
+
+    def __init__(self, options):
+        self.options = options
+
+    def file(self, result, index: int) -> RenderedFile:
+        """`result`, the index-th file of the batch, rendered."""
+        facts = tuple(map(document_facts, result.documents))
+        return RenderedFile(result.path, result.error, facts, tuple(self.pieces(result, facts, index)))
+
+    def pieces(self, result, facts: tuple[DocumentFacts, ...], index: int) -> Iterable[str]:
+        raise NotImplementedError
+
+    def write(self, files: Iterable[RenderedFile], out):
+        raise NotImplementedError
+
+    def write_results(self, results, out):
+        self.write((self.file(result, index) for index, result in enumerate(results)), out)
 
 
 class Tally:
-    """Running totals over a stream of file results, so that closing summaries need not keep
+    """Running totals over a stream of rendered files, so that closing summaries need not keep
     the results themselves."""
 
     def __init__(self):
         self.files = self.unreadable = self.documents = 0
-        self._by_status, self._failing = Counter(), Counter()
+        self._by_status, self._failing = [0] * len(STATUS_LABELS), [0] * len(SEVERITY_LABELS)
 
-    def add(self, result):
+    def add(self, rendered: RenderedFile):
         self.files += 1
-        if result.error:
+        if rendered.error:
             self.unreadable += 1
-        for doc in result.documents:
+        for doc in rendered.documents:
             self.documents += 1
-            c = counts(doc.findings)
-            self._by_status.update(c["by_status"])
-            self._failing.update(c["failing_by_severity"])
+            self._by_status = list(map(int.__add__, self._by_status, doc.by_status))
+            self._failing = list(map(int.__add__, self._failing, doc.failing))
 
     def counts(self) -> dict:
-        return {"by_status": {s: self._by_status.get(s, 0) for s in STATUS_LABELS},
-                "failing_by_severity": {s: self._failing.get(s, 0) for s in SEVERITY_LABELS}}
+        return counts_dict(self._by_status, self._failing)
 
 
 def visible(findings, show_pass: bool = False, show_na: bool = False):
@@ -66,18 +146,12 @@ def visible(findings, show_pass: bool = False, show_na: bool = False):
     return [f for f in findings if f.status not in hidden]  # a tuple: `in` compares in C, a set would hash in Python
 
 
-def reaches(finding: Finding, fail_on: str) -> bool:
-    if fail_on == "never" or finding.status != Status.FAIL:
-        return False
-    return finding.severity.rank >= Severity(fail_on).rank
-
-
 # ---- streaming helpers ------------------------------------------------------------------------
 
-def render_with(write, results, options) -> str:
-    """A formatter's whole output as one string (tests, small runs); `write` streams to a file."""
+def render_with(format: type[Format], results, options) -> str:
+    """A format's whole output for these FileResults as one string (tests, small runs)."""
     buffer = io.StringIO()
-    write(results, options, buffer)
+    format(options).write_results(results, buffer)
     return buffer.getvalue()
 
 
@@ -94,8 +168,11 @@ class JsonArrayWriter:
         self.out, self.level, self.count = out, level, 0
 
     def add(self, item):
-        pad = "  " * (self.level + 1)
-        self.out.write(("[\n" if self.count == 0 else ",\n") + pad + json_at(item, self.level + 1))
+        self.add_text(json_at(item, self.level + 1))
+
+    def add_text(self, text: str):
+        """An item already encoded at level + 1 (item_text)."""
+        self.out.write(("[\n" if self.count == 0 else ",\n") + "  " * (self.level + 1) + text)
         self.count += 1
 
     def close(self):

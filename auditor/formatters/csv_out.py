@@ -8,8 +8,9 @@ so that a file never silently drops out of a spreadsheet."""
 from __future__ import annotations
 
 import csv
+import io
 
-from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, counts, label, render_with
+from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Format, label, render_with
 
 BOM = "\ufeff"
 
@@ -73,40 +74,62 @@ def finding_rows(result, options):
             yield _document_cells(doc, lang) + _finding_cells(f, lang)
 
 
-def summary_rows(result, options):
+def summary_rows(result, facts, options):
     lang = options.lang
     if result.error:
         counts_and_failing = len(STATUS_LABELS) + len(SEVERITY_LABELS) + 1
         yield (_unreadable_cells(result) + ["", "", _status("unreadable", lang)] + [""] * counts_and_failing
                + [result.error])
         return
-    for doc in result.documents:
-        c = counts(doc.findings)
-        failing = " ".join(f.rule for f in doc.findings if f.status.value == "fail")
+    for doc, f in zip(result.documents, facts):
+        failing = " ".join(finding.rule for finding in doc.findings if finding.status.value == "fail")
         dates = [d.isoformat() if d else "" for d in (doc.publication_date, doc.signing_date)]
-        yield (_document_cells(doc, lang) + dates + [_status("ok", lang)] + list(c["by_status"].values())
-               + list(c["failing_by_severity"].values()) + [failing, ""])
+        yield _document_cells(doc, lang) + dates + [_status("ok", lang), *f.by_status, *f.failing, failing, ""]
 
 
-def _write_rows(rows_of, header, results, options, out):
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for result in results:
-        writer.writerows(rows_of(result, options))
+def _csv_text(rows) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+class CsvFormat(Format):
+    """One row per finding (one per document with nothing to show, one per unreadable file)."""
+
+    columns = _DOCUMENT + _FINDING
+
+    def rows(self, result, facts):
+        return finding_rows(result, self.options)
+
+    def pieces(self, result, facts, index):
+        return (_csv_text(self.rows(result, facts)),)
+
+    def write(self, files, out):
+        out.write(BOM + _csv_text([_header(self.columns, self.options.lang)]))
+        for rendered in files:
+            out.write(rendered.pieces[0])
+
+
+class CsvSummaryFormat(CsvFormat):
+    """One row per document (one per unreadable file)."""
+
+    columns = _DOCUMENT + _SUMMARY
+
+    def rows(self, result, facts):
+        return summary_rows(result, facts, self.options)
 
 
 def write(results, options, out):
-    _write_rows(finding_rows, _header(_DOCUMENT + _FINDING, options.lang), results, options, out)
+    CsvFormat(options).write_results(results, out)
 
 
 def write_summary(results, options, out):
-    _write_rows(summary_rows, _header(_DOCUMENT + _SUMMARY, options.lang), results, options, out)
+    CsvSummaryFormat(options).write_results(results, out)
 
 
 def render(results, options) -> str:
-    return render_with(write, results, options)
+    return render_with(CsvFormat, results, options)
 
 
 def render_summary(results, options) -> str:
-    return render_with(write_summary, results, options)
+    return render_with(CsvSummaryFormat, results, options)

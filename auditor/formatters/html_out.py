@@ -13,7 +13,7 @@ import tempfile
 from html import escape
 
 from .. import __version__
-from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Tally, counts, label, render_with
+from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Format, Tally, label, render_with
 
 _T = {
     "title": ("政府信息公开年度报告审计结果", "Government information disclosure report audit"),
@@ -50,25 +50,25 @@ def t(key: str, lang: str) -> str:
     return _T[key][1 if lang == "en" else 0]
 
 
-def _anchor(number: int) -> str:
-    return f"doc-{number}"
+def _anchor(index: int, segment: int | None = None) -> str:
+    """The index-th file of the batch (from 0), or its segment-th document: stable per file, so
+    each file's part of the page is rendered on its own."""
+    return f"doc-{index + 1}" if segment is None else f"doc-{index + 1}-{segment}"
 
 
 def _cell(value, numeric: bool = False) -> str:
     return f'<td class="n">{escape(str(value))}</td>' if numeric else f"<td>{escape(str(value))}</td>"
 
 
-def summary_row(doc, number: int, lang: str) -> str:
-    c = counts(doc.findings)
-    link = f'<td><a href="#{_anchor(number)}">{escape(doc.source)} #{doc.segment}</a></td>'
-    return ("<tr>" + link + _cell(label(DOC_TYPE_LABELS, doc.doc_type, lang)) + _cell(doc.agency or "—")
-            + _cell(doc.year or "—") + _cell(c["failing_by_severity"]["error"], True)
-            + _cell(c["failing_by_severity"]["warning"], True) + _cell(c["by_status"]["indeterminate"], True)
-            + "</tr>")
+def summary_row(facts, index: int, lang: str) -> str:
+    link = f'<td><a href="#{_anchor(index, facts.segment)}">{escape(facts.source)} #{facts.segment}</a></td>'
+    return ("<tr>" + link + _cell(label(DOC_TYPE_LABELS, facts.doc_type, lang)) + _cell(facts.agency or "—")
+            + _cell(facts.year or "—") + _cell(facts.errors, True) + _cell(facts.warnings, True)
+            + _cell(facts.indeterminate, True) + "</tr>")
 
 
-def unreadable_row(result, number: int, lang: str) -> str:
-    link = f'<td><a href="#{_anchor(number)}">{escape(result.path)}</a></td>'
+def unreadable_row(result, index: int, lang: str) -> str:
+    link = f'<td><a href="#{_anchor(index)}">{escape(result.path)}</a></td>'
     return f'<tr class="unreadable">{link}<td colspan="6">{escape(t("unreadable", lang))}</td></tr>'
 
 
@@ -91,7 +91,7 @@ def finding_row(f, lang: str) -> str:
             + f'<td class="basis">{"<br>".join(escape(b) for b in f.basis)}</td></tr>')
 
 
-def document_section(doc, number: int, options) -> str:
+def document_section(doc, index: int, options) -> str:
     lang = options.lang
     title = escape(doc.title or t("untitled", lang))
     meta = (f"{escape(t('agency', lang))}: {escape(doc.agency or '—')} "
@@ -102,12 +102,12 @@ def document_section(doc, number: int, options) -> str:
     rows = "".join(finding_row(f, lang) for f in shown)
     body = (f'<table class="findings"><tr>{header}</tr>{rows}</table>' if shown
             else f"<p>{escape(t('none', lang))}</p>")
-    return (f'<section id="{_anchor(number)}"><h2>{escape(doc.source)} #{doc.segment} · {title}</h2>'
+    return (f'<section id="{_anchor(index, doc.segment)}"><h2>{escape(doc.source)} #{doc.segment} · {title}</h2>'
             f'<p class="meta">{meta}</p>{body}</section>\n')
 
 
-def unreadable_section(result, number: int, lang: str) -> str:
-    return (f'<section id="{_anchor(number)}"><h2>{escape(result.path)}</h2>'
+def unreadable_section(result, index: int, lang: str) -> str:
+    return (f'<section id="{_anchor(index)}"><h2>{escape(result.path)}</h2>'
             f'<p class="unreadable">{escape(t("unreadable", lang))}: {escape(result.error)}</p></section>\n')
 
 
@@ -128,24 +128,32 @@ def _summary_table(rows: list[str], tally: Tally, options) -> str:
             f"<table>\n<tr>{header}</tr>\n" + "\n".join(rows) + "\n</table>\n")
 
 
+class HtmlFormat(Format):
+    """Pieces: the file's summary rows, then its sections."""
+
+    def pieces(self, result, facts, index):
+        lang = self.options.lang
+        if result.error:
+            return unreadable_row(result, index, lang), unreadable_section(result, index, lang)
+        return ("\n".join(summary_row(f, index, lang) for f in facts),
+                "".join(document_section(doc, index, self.options) for doc in result.documents))
+
+    def write(self, files, out):
+        rows, tally = [], Tally()
+        with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as sections:
+            for rendered in files:
+                tally.add(rendered)
+                rows.append(rendered.pieces[0])
+                sections.write(rendered.pieces[1])
+            out.write(_head(self.options.lang) + _summary_table(rows, tally, self.options))
+            sections.seek(0)
+            shutil.copyfileobj(sections, out)
+        out.write("</body>\n</html>\n")
+
+
 def write(results, options, out):
-    lang, rows, tally, number = options.lang, [], Tally(), 0
-    with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as sections:
-        for result in results:
-            tally.add(result)
-            if result.error:
-                number += 1
-                rows.append(unreadable_row(result, number, lang))
-                sections.write(unreadable_section(result, number, lang))
-            for doc in result.documents:
-                number += 1
-                rows.append(summary_row(doc, number, lang))
-                sections.write(document_section(doc, number, options))
-        out.write(_head(lang) + _summary_table(rows, tally, options))
-        sections.seek(0)
-        shutil.copyfileobj(sections, out)
-    out.write("</body>\n</html>\n")
+    HtmlFormat(options).write_results(results, out)
 
 
 def render(results, options) -> str:
-    return render_with(write, results, options)
+    return render_with(HtmlFormat, results, options)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__
-from .common import JsonArrayWriter, Tally, counts, json_at, render_with
+from .common import Format, JsonArrayWriter, Tally, counts_dict, json_at, render_with
 
 SCHEMA_VERSION = "1.0"
 
@@ -23,13 +23,13 @@ def finding_to_dict(f) -> dict:
     }
 
 
-def document_to_dict(doc, findings) -> dict:
+def document_to_dict(doc, findings, facts) -> dict:
     return {
         "source": doc.source, "segment": doc.segment, "format": doc.format,
         "doc_type": doc.doc_type, "title": doc.title, "agency": doc.agency, "agency_kind": doc.agency_kind,
         "year": doc.year, "edition": doc.edition,
         "publication_date": _date(doc.publication_date), "signing_date": _date(doc.signing_date),
-        "counts": counts(doc.findings),
+        "counts": counts_dict(facts.by_status, facts.failing),
         "findings": [finding_to_dict(f) for f in findings],
     }
 
@@ -39,22 +39,33 @@ def tool_info(options) -> dict:
             "as_of": options.as_of.isoformat(), "lang": options.lang}
 
 
+class JsonFormat(Format):
+    """Streams the JSON document: each report is written as its file's result arrives."""
+
+    def pieces(self, result, facts, index):
+        # each report encoded as it sits in the "reports" array, two levels deep
+        select = self.options.select
+        return (json_at(document_to_dict(doc, select(doc.findings), f), 2) for doc, f in zip(result.documents, facts))
+
+    def write(self, files, out):
+        tally, errors = Tally(), []
+        out.write('{\n  "tool": ' + json_at(tool_info(self.options), 1) + ',\n  "reports": ')
+        reports = JsonArrayWriter(out, 1)
+        for rendered in files:
+            tally.add(rendered)
+            if rendered.error:
+                errors.append({"source": rendered.path, "message": rendered.error})
+            for piece in rendered.pieces:
+                reports.add_text(piece)
+        reports.close()
+        summary = {"files": tally.files, "unreadable_files": tally.unreadable, "documents": tally.documents,
+                   **tally.counts()}
+        out.write(',\n  "errors": ' + json_at(errors, 1) + ',\n  "summary": ' + json_at(summary, 1) + "\n}\n")
+
+
 def write(results, options, out):
-    """Stream the JSON document: each report is written as its file's result arrives."""
-    tally, errors = Tally(), []
-    out.write('{\n  "tool": ' + json_at(tool_info(options), 1) + ',\n  "reports": ')
-    reports = JsonArrayWriter(out, 1)
-    for result in results:
-        tally.add(result)
-        if result.error:
-            errors.append({"source": result.path, "message": result.error})
-        for doc in result.documents:
-            reports.add(document_to_dict(doc, options.select(doc.findings)))
-    reports.close()
-    summary = {"files": tally.files, "unreadable_files": tally.unreadable, "documents": tally.documents,
-               **tally.counts()}
-    out.write(',\n  "errors": ' + json_at(errors, 1) + ',\n  "summary": ' + json_at(summary, 1) + "\n}\n")
+    JsonFormat(options).write_results(results, out)
 
 
 def render(results, options) -> str:
-    return render_with(write, results, options)
+    return render_with(JsonFormat, results, options)

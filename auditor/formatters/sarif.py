@@ -18,7 +18,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from .. import __version__
-from .common import JsonArrayWriter, json_at, render_with
+from .common import Format, JsonArrayWriter, json_at, render_with
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -100,43 +100,62 @@ def result_to_dict(f, doc, artifact: dict, rule_index: int) -> dict:
     return result
 
 
-def _artifact_entry(result) -> dict:
-    formats = sorted({d.format for d in result.documents})
-    return {"location": {"uri": artifact_uri(result.path)}, "roles": ["analysisTarget"],
-            "properties": {"status": "unreadable" if result.error else "audited",
-                           "documents": len(result.documents), **({"format": formats[0]} if formats else {})}}
+def _artifact(path: str, index: int) -> dict:
+    return {"uri": artifact_uri(path), "index": index}
 
 
-def _notification(result, artifact: dict) -> dict:
-    return {"level": "error", "message": {"text": result.error},
+def _artifact_entry(rendered) -> dict:
+    formats = sorted({d.format for d in rendered.documents})
+    return {"location": {"uri": artifact_uri(rendered.path)}, "roles": ["analysisTarget"],
+            "properties": {"status": "unreadable" if rendered.error else "audited",
+                           "documents": len(rendered.documents), **({"format": formats[0]} if formats else {})}}
+
+
+def _notification(rendered, artifact: dict) -> dict:
+    return {"level": "error", "message": {"text": rendered.error},
             "descriptor": {"id": "unreadable-file"},
             "locations": [{"physicalLocation": {"artifactLocation": artifact}}]}
 
 
+class SarifFormat(Format):
+    # Rule indexes come from the catalog of options.rules, which every process of a batch holds
+    # alike; a finding of a rule outside it (possible only when calling the formatter directly
+    # with fewer rules) is appended to this process's catalog.
+    def __init__(self, options):
+        super().__init__(options)
+        self.catalog = RuleCatalog(options.rules, options.lang)
+
+    def pieces(self, result, facts, index):
+        artifact, index_of = _artifact(result.path, index), self.catalog.index_of
+        # each result encoded as it sits in the run's "results" array, four levels deep
+        return (json_at(result_to_dict(f, doc, artifact, index_of(f)), 4)
+                for doc in result.documents for f in self.options.select(doc.findings))
+
+    def write(self, files, out):
+        options, artifacts, notifications = self.options, [], []
+        out.write('{\n  "$schema": "' + SCHEMA_URI + '",\n  "version": "2.1.0",\n  "runs": [\n    {\n      "results": ')
+        stream = JsonArrayWriter(out, 3)
+        for index, rendered in enumerate(files):
+            artifacts.append(_artifact_entry(rendered))
+            if rendered.error:
+                notifications.append(_notification(rendered, _artifact(rendered.path, index)))
+            for piece in rendered.pieces:
+                stream.add_text(piece)
+        stream.close()
+        tool = {"driver": {"name": "ogi-auditor", "version": __version__, "semanticVersion": __version__,
+                           "language": _language(options.lang),
+                           "rules": self.catalog.descriptors}}
+        invocation = {"executionSuccessful": not notifications,
+                      **({"toolExecutionNotifications": notifications} if notifications else {}),
+                      "properties": {"asOf": options.as_of.isoformat(), "lang": options.lang}}
+        for key, value in (("tool", tool), ("artifacts", artifacts), ("invocations", [invocation]),
+                           ("columnKind", "unicodeCodePoints")):
+            out.write(f',\n      "{key}": ' + json_at(value, 3))
+        out.write("\n    }\n  ]\n}\n")
+
+
 def write(results, options, out):
-    catalog = RuleCatalog(options.rules, options.lang)
-    artifacts, notifications = [], []
-    out.write('{\n  "$schema": "' + SCHEMA_URI + '",\n  "version": "2.1.0",\n  "runs": [\n    {\n      "results": ')
-    stream = JsonArrayWriter(out, 3)
-    for index, result in enumerate(results):
-        artifact = {"uri": artifact_uri(result.path), "index": index}
-        artifacts.append(_artifact_entry(result))
-        if result.error:
-            notifications.append(_notification(result, artifact))
-        for doc in result.documents:
-            for f in options.select(doc.findings):
-                stream.add(result_to_dict(f, doc, artifact, catalog.index_of(f)))
-    stream.close()
-    tool = {"driver": {"name": "ogi-auditor", "version": __version__, "semanticVersion": __version__,
-                       "language": _language(options.lang),
-                       "rules": catalog.descriptors}}
-    invocation = {"executionSuccessful": not notifications,
-                  **({"toolExecutionNotifications": notifications} if notifications else {}),
-                  "properties": {"asOf": options.as_of.isoformat(), "lang": options.lang}}
-    for key, value in (("tool", tool), ("artifacts", artifacts), ("invocations", [invocation]),
-                       ("columnKind", "unicodeCodePoints")):
-        out.write(f',\n      "{key}": ' + json_at(value, 3))
-    out.write("\n    }\n  ]\n}\n")
+    SarifFormat(options).write_results(results, out)
 
 
 def _language(lang: str) -> str:
@@ -144,4 +163,4 @@ def _language(lang: str) -> str:
 
 
 def render(results, options) -> str:
-    return render_with(write, results, options)
+    return render_with(SarifFormat, results, options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, counts, label, render_with
+from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Format, counts_dict, label, render_with
 
 _MARK = {"fail": "✗", "indeterminate": "?", "error": "!", "pass": "✓", "not_applicable": "-"}
 _T = {
@@ -25,8 +25,8 @@ def t(key, lang):
     return _T[key][1 if lang == "en" else 0]
 
 
-def _counts_line(doc, lang) -> str:
-    c = counts(doc.findings)
+def _counts_line(facts, lang) -> str:
+    c = counts_dict(facts.by_status, facts.failing)
     parts = [f"{label(STATUS_LABELS, s, lang)} {n}" for s, n in c["by_status"].items() if n and s != "not_applicable"]
     sev = ", ".join(f"{label(SEVERITY_LABELS, s, lang)} {n}" for s, n in c["failing_by_severity"].items() if n)
     return " · ".join(parts) + (f" ({sev})" if sev else "")
@@ -50,27 +50,25 @@ def _finding_lines(f, lang) -> list[str]:
     return lines
 
 
-def document_block(doc, options) -> list[str]:
+def document_block(doc, facts, options) -> list[str]:
     lang = options.lang
     title = doc.title or t("no_title", lang)
     lines = [f"{doc.source} #{doc.segment}  {label(DOC_TYPE_LABELS, doc.doc_type, lang)}  {title}",
              f"  {t('agency', lang)}: {doc.agency or '—'} ({label(KIND_LABELS, doc.agency_kind, lang)})  "
              f"{t('year', lang)}: {doc.year or '—'}  {t('edition', lang)}: {doc.edition or '—'}",
-             f"  {_counts_line(doc, lang)}"]
+             f"  {_counts_line(facts, lang)}"]
     for f in options.select(doc.findings):
         lines.extend(_finding_lines(f, lang))
     return lines
 
 
-def document_row(doc) -> tuple:
-    c = counts(doc.findings)
-    return (doc.source, str(doc.segment), str(doc.year or "—"), doc.agency or "—",
-            str(c["failing_by_severity"]["error"]), str(c["failing_by_severity"]["warning"]),
-            str(c["by_status"]["indeterminate"]))
+def document_row(facts) -> tuple:
+    return (facts.source, str(facts.segment), str(facts.year or "—"), facts.agency or "—", str(facts.errors),
+            str(facts.warnings), str(facts.indeterminate))
 
 
-def unreadable_row(result, lang) -> tuple:
-    return (result.path, "-", "-", t("unreadable", lang), "-", "-", "-")
+def unreadable_row(rendered, lang) -> tuple:
+    return (rendered.path, "-", "-", t("unreadable", lang), "-", "-", "-")
 
 
 class AgencyYearSummary:
@@ -81,14 +79,12 @@ class AgencyYearSummary:
         self.groups: dict[tuple, list[int]] = {}
         self.unreadable = 0
 
-    def add(self, result):
-        if result.error:
+    def add(self, rendered):
+        if rendered.error:
             self.unreadable += 1
-        for doc in result.documents:
-            c = counts(doc.findings)
-            errors, warnings = c["failing_by_severity"]["error"], c["failing_by_severity"]["warning"]
+        for doc in rendered.documents:
             row = self.groups.setdefault((doc.agency, doc.year), [0, 0, 0, 0, 0])
-            for i, n in enumerate((1, 1 if errors else 0, errors, warnings, c["by_status"]["indeterminate"])):
+            for i, n in enumerate((1, 1 if doc.errors else 0, doc.errors, doc.warnings, doc.indeterminate)):
                 row[i] += n
 
     def rows(self) -> list[tuple]:
@@ -129,23 +125,33 @@ def agency_year_table(summary: AgencyYearSummary, lang) -> list[str]:
     return lines
 
 
+class TextFormat(Format):
+    """Streams per-document blocks (the pieces); the closing tables keep one short row per document."""
+
+    def pieces(self, result, facts, index):
+        if result.error:
+            return (result.error,)
+        return ("\n".join(document_block(doc, f, self.options)) for doc, f in zip(result.documents, facts))
+
+    def write(self, files, out):
+        lang = self.options.lang
+        rows, by_group, started = [], AgencyYearSummary(), False
+        for rendered in files:
+            by_group.add(rendered)
+            rows.extend([unreadable_row(rendered, lang)] if rendered.error else map(document_row, rendered.documents))
+            for block in rendered.pieces:
+                out.write(("\n" if started else "") + block + "\n")
+                started = True
+        if len(rows) > 1:
+            out.write(("\n" if started else "") + "\n".join(closing_table(rows, lang)) + "\n")
+            out.write("\n" + "\n".join(agency_year_table(by_group, lang)) + "\n")
+        elif not started:
+            out.write("\n")
+
+
 def write(results, options, out):
-    """Stream per-document blocks; the closing tables keep one short row per document."""
-    lang = options.lang
-    rows, by_group, started = [], AgencyYearSummary(), False
-    for result in results:
-        by_group.add(result)
-        blocks = [[result.error]] if result.error else [document_block(doc, options) for doc in result.documents]
-        rows.extend([unreadable_row(result, lang)] if result.error else map(document_row, result.documents))
-        for block in blocks:
-            out.write(("\n" if started else "") + "\n".join(block) + "\n")
-            started = True
-    if len(rows) > 1:
-        out.write(("\n" if started else "") + "\n".join(closing_table(rows, lang)) + "\n")
-        out.write("\n" + "\n".join(agency_year_table(by_group, lang)) + "\n")
-    elif not started:
-        out.write("\n")
+    TextFormat(options).write_results(results, out)
 
 
 def render(results, options) -> str:
-    return render_with(write, results, options)
+    return render_with(TextFormat, results, options)
