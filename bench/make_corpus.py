@@ -5,7 +5,9 @@ Every document of the examples is a template (the nine-document page gives eight
 guide). A generated report's year is drawn uniformly from 2009-2025 and its text comes from a
 template of that year's format: 2007-regulation reports (no tables) up to 2018, the 2019 format
 (three statistical tables) for 2019-2020, the 2021 format after; so about 40% of the reports carry
-tables, as a folder of reports spanning those years would. One file in MULTI_DOCUMENT_SHARE is the
+tables, as a folder of reports spanning those years would. Defects: a wrong year in the body, the
+fee paragraph dropped, a late publication date, no signature, a truncated text, a table number
+changed (so that the table's sums fail and the failing cells are located). One file in MULTI_DOCUMENT_SHARE is the
 whole nine-document page, year-shifted.
 
     .venv/bin/python bench/make_corpus.py [--files 2000] [--seed 7] [--out bench/corpus]
@@ -32,7 +34,7 @@ CITIES = ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍�
           "福州市", "厦门市", "泉州市", "漳州市", "龙岩市", "济南市", "青岛市", "聊城市", "南宁市", "柳州市", "桂林市"]
 DEPARTMENTS = ["商务局", "财政局", "教育局", "民政局", "司法局", "自然资源局", "生态环境局", "住房和城乡建设局",
                "交通运输局", "水利局", "农业农村局", "文化和旅游局", "卫生健康委员会", "审计局", "统计局", "人民政府办公室"]
-DEFECTS = ["year_mismatch", "drop_fees", "late_publication", "drop_signature", "truncate"]
+DEFECTS = ["year_mismatch", "drop_fees", "late_publication", "drop_signature", "truncate", "number_changed"]
 _CN_DIGITS = "〇一二三四五六七八九"
 
 
@@ -92,6 +94,9 @@ def shift_years(text: str, year: int, new_year: int) -> str:
     return pattern.sub(lambda m: mapping[m.group()], text)
 
 
+_TABLE_NUMBER = re.compile(r"(?<=\|)[ \t]*(\d+)[ \t]*(?=\||$)", re.MULTILINE)  # a number cell of a table row
+
+
 def inject(text: str, defect: str, year: int, rng: random.Random) -> str:
     lines = text.split("\n")
     if defect == "year_mismatch":  # the body talks about the wrong year
@@ -108,6 +113,11 @@ def inject(text: str, defect: str, year: int, rng: random.Random) -> str:
         return "\n".join(lines[:-6])
     elif defect == "truncate":
         return "\n".join(lines[: max(10, len(lines) * 3 // 5)])
+    elif defect == "number_changed":  # a statistical table whose numbers no longer add up
+        cells = list(_TABLE_NUMBER.finditer(text))
+        if cells:
+            cell = rng.choice(cells)
+            return text[:cell.start(1)] + str(int(cell.group(1)) + rng.randint(1, 9)) + text[cell.end(1):]
     return text
 
 
