@@ -132,6 +132,10 @@ def _as_is(result: FileResult, index: int) -> FileResult:
 _FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
+def parallel_available() -> bool:
+    return _FORK
+
+
 def effective_jobs(jobs: int, files: int) -> int:
     """--jobs 0 means one per core; never more processes than files."""
     wanted = jobs if jobs > 0 else (os.cpu_count() or 1)

@@ -197,7 +197,7 @@ def audit(
 
     Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the
     audit is incomplete) or on a usage or rule-file error; otherwise 0."""
-    from .audit import AuditSettings, audit_files
+    from .audit import AuditSettings, audit_files, parallel_available
     from .engine import Context
     from .progress import progress_bar
 
@@ -212,6 +212,9 @@ def audit(
     files = expand_paths(paths)
     if not files:
         fail(f"no files to audit in {', '.join(map(str, paths))}")
+    if jobs != 1 and len(files) > 1 and not parallel_available():
+        typer.echo("auditor: " + ("--jobs: this platform cannot fork worker processes; auditing in one process"
+                                  if lang == "en" else "--jobs：本平台无法派生工作进程，改为单进程审计"), err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
     with _open_output(output) as out:
         rendered = audit_files(files, settings, jobs, render=output_format.file)

@@ -179,6 +179,17 @@ def test_bad_batch_options_are_usage_errors(bad):
     assert result.exit_code == 2 and "auditor:" in result.output
 
 
+@pytest.mark.parametrize("jobs", ["2", "0"])
+def test_jobs_without_fork_says_so_and_runs_in_one_process(batch_dir, tmp_path, monkeypatch, jobs):
+    from auditor import audit
+
+    monkeypatch.setattr(audit, "_FORK", False)  # as on Windows
+    result = _audit_cli(batch_dir, "-f", "json", "-o", tmp_path / "out.json", "--jobs", jobs)
+    assert result.exit_code == 1 and result.stderr.count("单进程") == 1
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["summary"]["files"] == GOOD + BAD
+    assert "单进程" not in _audit_cli(batch_dir, "-f", "json", "-o", tmp_path / "out.json").stderr  # --jobs 1
+
+
 def test_effective_jobs():
     assert effective_jobs(4, 2) == 2
     assert effective_jobs(1, 100) == 1
