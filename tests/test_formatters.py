@@ -186,8 +186,12 @@ def test_html_is_self_contained():
 
 def test_html_shows_summary_failing_rules_evidence_and_basis():
     page = html_out.render(MIXED, options())
-    summary = page[:page.index("<section")]
-    assert summary.count("<tr>") - 1 + summary.count('<tr class="unreadable">') == 3  # minus the header row
+    groups, documents = page[page.index('<table class="groups">'):page.index("<section")].split("</table>")[:2]
+    assert documents.count("<tr>") - 1 + documents.count('<tr class="unreadable">') == 3  # minus the header row
+    # by agency and year: 甲 (某市商务局, 2016: one document, with one failing error) and 乙 (unknown), header first
+    assert re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>((?:<td class=\"n\">\d+</td>)+)</tr>", groups) == [
+        ("某市商务局", "2016", '<td class="n">1</td>' * 3 + '<td class="n">0</td><td class="n">1</td>'),
+        ("—", "—", '<td class="n">1</td>' + '<td class="n">0</td>' * 4)]
     assert "12:5" in page and "<q>2015年度</q>" in page and "第 2 页" in page
     assert "《政府信息公开条例》第五十条" in page and "no text layer (scanned PDF?)" in page
     links, anchors = re.findall(r'href="#([^"]+)"', page), re.findall(r'<section id="([^"]+)"', page)

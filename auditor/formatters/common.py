@@ -141,6 +141,31 @@ class Tally:
         return counts_dict(self._by_status, self._failing)
 
 
+class AgencyYearSummary:
+    """Documents and failing findings per (agency, report year): what a supervisory office reads
+    first after a season's batch."""
+
+    def __init__(self):
+        self.groups: dict[tuple, list[int]] = {}
+        self.unreadable = 0
+
+    def add(self, rendered):
+        if rendered.error:
+            self.unreadable += 1
+        for doc in rendered.documents:
+            row = self.groups.setdefault((doc.agency, doc.year), [0, 0, 0, 0, 0])
+            for i, n in enumerate((1, 1 if doc.errors else 0, doc.errors, doc.warnings, doc.indeterminate)):
+                row[i] += n
+
+    def rows(self) -> list[tuple]:
+        def unknown_last(key):
+            agency, year = key
+            return (agency is None, agency or "", year is None, year or 0)
+
+        return [(agency or "—", str(year or "—"), *map(str, self.groups[(agency, year)]))
+                for agency, year in sorted(self.groups, key=unknown_last)]
+
+
 def visible(findings, show_pass: bool = False, show_na: bool = False):
     hidden = ((Status.PASS,) if not show_pass else ()) + ((Status.NOT_APPLICABLE,) if not show_na else ())
     return [f for f in findings if f.status not in hidden]  # a tuple: `in` compares in C, a set would hash in Python

@@ -1,5 +1,6 @@
-"""One self-contained HTML page: a summary table, then per document the rules it fails (and what
-could not be decided) with quoted evidence, line:column and legal basis.
+"""One self-contained HTML page: a summary (totals, a table by agency and year, a row per
+document), then per document the rules it fails (and what could not be decided) with quoted
+evidence, line:column and legal basis.
 
 Inline CSS only, no scripts, fonts or images, so the file opens offline and can be mailed as is.
 Every piece of report text is escaped. Documents are written to a spooled temporary file as they
@@ -13,7 +14,8 @@ import tempfile
 from html import escape
 
 from .. import __version__
-from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Format, Tally, label, render_with
+from .common import (DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format, Tally,
+                     label, render_with)
 
 _T = {
     "title": ("政府信息公开年度报告审计结果", "Government information disclosure report audit"),
@@ -26,6 +28,8 @@ _T = {
     "totals": ("{files} 个文件，{documents} 份文档，{unreadable} 个无法读取；审计日期 {as_of}",
                "{files} files, {documents} documents, {unreadable} unreadable; audit date {as_of}"),
     "page": ("第 {page} 页", "page {page}"), "untitled": ("(无标题)", "(untitled)"),
+    "by_agency_year": ("按机关和年度汇总", "By agency and year"), "documents": ("文档", "Documents"),
+    "with_errors": ("有错误的文档", "With errors"),
 }
 
 _CSS = """
@@ -118,14 +122,26 @@ def _head(lang: str) -> str:
             f"<h1>{escape(t('title', lang))}</h1>\n")
 
 
-def _summary_table(rows: list[str], tally: Tally, options) -> str:
+def _header_row(keys, lang: str) -> str:
+    return "<tr>" + "".join(f"<th>{escape(t(k, lang))}</th>" for k in keys) + "</tr>"
+
+
+def _agency_year_table(groups: AgencyYearSummary, lang: str) -> str:
+    header = _header_row(("agency", "year", "documents", "with_errors", "errors", "warnings", "undecided"), lang)
+    rows = ("<tr>" + _cell(agency) + _cell(year) + "".join(_cell(n, True) for n in counts) + "</tr>"
+            for agency, year, *counts in groups.rows())
+    return (f"<h3>{escape(t('by_agency_year', lang))}</h3>\n"
+            f'<table class="groups">\n{header}\n' + "\n".join(rows) + "\n</table>\n")
+
+
+def _summary_table(rows: list[str], tally: Tally, groups: AgencyYearSummary, options) -> str:
     lang = options.lang
-    header = "".join(f"<th>{escape(t(k, lang))}</th>"
-                     for k in ("file", "doc_type", "agency", "year", "errors", "warnings", "undecided"))
+    header = _header_row(("file", "doc_type", "agency", "year", "errors", "warnings", "undecided"), lang)
     totals = t("totals", lang).format(files=tally.files, documents=tally.documents, unreadable=tally.unreadable,
                                       as_of=options.as_of.isoformat())
     return (f"<h2>{escape(t('summary', lang))}</h2>\n<p>{escape(totals)}</p>\n"
-            f"<table>\n<tr>{header}</tr>\n" + "\n".join(rows) + "\n</table>\n")
+            + (_agency_year_table(groups, lang) if groups.groups else "")
+            + f"<table>\n{header}\n" + "\n".join(rows) + "\n</table>\n")
 
 
 class HtmlFormat(Format):
@@ -139,13 +155,14 @@ class HtmlFormat(Format):
                 "".join(document_section(doc, index, self.options) for doc in result.documents))
 
     def write(self, files, out):
-        rows, tally = [], Tally()
+        rows, tally, groups = [], Tally(), AgencyYearSummary()
         with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as sections:
             for rendered in files:
                 tally.add(rendered)
+                groups.add(rendered)
                 rows.append(rendered.pieces[0])
                 sections.write(rendered.pieces[1])
-            out.write(_head(self.options.lang) + _summary_table(rows, tally, self.options))
+            out.write(_head(self.options.lang) + _summary_table(rows, tally, groups, self.options))
             sections.seek(0)
             shutil.copyfileobj(sections, out)
         out.write("</body>\n</html>\n")

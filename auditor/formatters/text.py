@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .common import DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, Format, counts_dict, label, render_with
+from .common import (DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format,
+                     counts_dict, label, render_with)
 
 _MARK = {"fail": "✗", "indeterminate": "?", "error": "!", "pass": "✓", "not_applicable": "-"}
 _T = {
@@ -69,31 +70,6 @@ def document_row(facts) -> tuple:
 
 def unreadable_row(rendered, lang) -> tuple:
     return (rendered.path, "-", "-", t("unreadable", lang), "-", "-", "-")
-
-
-class AgencyYearSummary:
-    """Documents and failing findings per (agency, report year): what a supervisory office reads
-    first after a season's batch."""
-
-    def __init__(self):
-        self.groups: dict[tuple, list[int]] = {}
-        self.unreadable = 0
-
-    def add(self, rendered):
-        if rendered.error:
-            self.unreadable += 1
-        for doc in rendered.documents:
-            row = self.groups.setdefault((doc.agency, doc.year), [0, 0, 0, 0, 0])
-            for i, n in enumerate((1, 1 if doc.errors else 0, doc.errors, doc.warnings, doc.indeterminate)):
-                row[i] += n
-
-    def rows(self) -> list[tuple]:
-        def unknown_last(key):
-            agency, year = key
-            return (agency is None, agency or "", year is None, year or 0)
-
-        return [(agency or "—", str(year or "—"), *map(str, self.groups[(agency, year)]))
-                for agency, year in sorted(self.groups, key=unknown_last)]
 
 
 def _display_width(text: str) -> int:
