@@ -299,6 +299,17 @@ def test_a_dead_worker_names_every_file_not_audited(tmp_path):
     assert out[0].error is None
     assert all("工作进程意外退出" in r.error and r.path in r.error for r in out[1:])
 
+    def render(result, index):  # as a format renders each file, knowing its place in the batch
+        return index, result
+
+    def rendered_then_dead():
+        yield render(FileResult("a.txt"), 0)
+        raise BrokenProcessPool("worker died")
+
+    rendered = list(_drain(Pool(), rendered_then_dead(), ["a.txt", "b.txt"], "en", render))
+    assert [(i, r.path) for i, r in rendered] == [(0, "a.txt"), (1, "b.txt")]
+    assert "worker process died" in rendered[1][1].error
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
