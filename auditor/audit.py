@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator
@@ -113,9 +114,10 @@ def _init_worker(settings: AuditSettings, render):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _audit_in_worker(index: int, path):
+def _audit_chunk(start: int, paths: list) -> list:
+    """The rendered results of paths, which are the batch's files from index `start` on."""
     settings, render = _worker
-    return render(_audit(path, settings), index)
+    return [render(_audit(path, settings), index) for index, path in enumerate(paths, start)]
 
 
 def _audit(path, s: AuditSettings) -> FileResult:
@@ -147,6 +149,29 @@ def _chunksize(files: int, jobs: int) -> int:
     return max(1, min(16, files // (jobs * 8)))
 
 
+CHUNKS_IN_FLIGHT_PER_JOB = 4
+
+
+def _in_order(pool, paths: list, jobs: int, chunk: int) -> Iterator:
+    """Each file's rendered result in input order. Only a few chunks per worker are submitted ahead:
+    when the output is consumed slowly (a pipe to a slow reader), finished work waits in bounded
+    number here instead of the whole batch's output piling up in this process."""
+    starts = iter(range(0, len(paths), chunk))
+    pending = deque()
+
+    def submit_next():
+        start = next(starts, None)
+        if start is not None:
+            pending.append(pool.submit(_audit_chunk, start, paths[start:start + chunk]))
+
+    for _ in range(jobs * CHUNKS_IN_FLIGHT_PER_JOB):
+        submit_next()
+    while pending:
+        done = pending.popleft().result()
+        submit_next()
+        yield from done
+
+
 def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1, render: Callable = _as_is) -> Iterator:
     """render(FileResult, index in the batch) for each path, in the order of `paths`, produced
     lazily; by default the FileResults themselves.
@@ -161,8 +186,8 @@ def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1, render:
 
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
                                initargs=(settings, render))
-    done = pool.map(_audit_in_worker, range(len(paths)), paths, chunksize=_chunksize(len(paths), jobs))
-    return _drain(pool, done, paths, settings.ctx.lang, render)
+    ordered = _in_order(pool, paths, jobs, _chunksize(len(paths), jobs))
+    return _drain(pool, ordered, paths, settings.ctx.lang, render)
 
 
 def _drain(pool, ordered, paths, lang: str, render: Callable = _as_is) -> Iterator:

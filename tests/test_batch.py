@@ -190,6 +190,31 @@ def test_jobs_without_fork_says_so_and_runs_in_one_process(batch_dir, tmp_path, 
     assert "单进程" not in _audit_cli(batch_dir, "-f", "json", "-o", tmp_path / "out.json").stderr  # --jobs 1
 
 
+def test_work_ahead_of_the_output_is_bounded():
+    """A slow reader of the output must not make the parent hold the whole batch's results."""
+    from auditor.audit import CHUNKS_IN_FLIGHT_PER_JOB, _in_order
+
+    class Done:
+        def __init__(self, start, paths):
+            self.value = [(start + i, p) for i, p in enumerate(paths)]
+
+        def result(self):
+            return self.value
+
+    class Pool:
+        submitted = 0
+
+        def submit(self, function, start, paths):
+            self.submitted += 1
+            return Done(start, paths)
+
+    pool, paths = Pool(), [f"{n}.txt" for n in range(1000)]
+    ordered = _in_order(pool, paths, jobs=2, chunk=10)
+    assert next(ordered) == (0, "0.txt")
+    assert pool.submitted == 2 * CHUNKS_IN_FLIGHT_PER_JOB + 1  # the window, refilled once
+    assert list(ordered) == list(enumerate(paths))[1:] and pool.submitted == 100
+
+
 def test_effective_jobs():
     assert effective_jobs(4, 2) == 2
     assert effective_jobs(1, 100) == 1
