@@ -119,6 +119,34 @@ def test_sarif_lists_every_file(results, options):
     assert not list(validator.iter_errors(log))
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sarif_indexes_point_at_their_artifact_and_rule(batch_dir, settings, options, jobs):
+    from auditor.formatters.sarif import SarifFormat
+
+    output_format, out = SarifFormat(options), io.StringIO()
+    output_format.write(audit_files(sorted(p for p in batch_dir.rglob("*") if p.is_file()), settings, jobs,
+                                    render=output_format.file), out)
+    run = json.loads(out.getvalue())["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["results"] and all(
+        run["artifacts"][r["locations"][0]["physicalLocation"]["artifactLocation"]["index"]]["location"]["uri"]
+        == r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] and rules[r["ruleIndex"]]["id"] == r["ruleId"]
+        for r in run["results"])
+
+
+def test_sarif_in_workers_refuses_rules_it_cannot_list(batch_dir, settings):
+    """Workers cannot add to the parent's catalog: a rule missing from the options is an error, not a bad index."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from auditor.formatters.sarif import SarifFormat
+
+    output_format = SarifFormat(OutputOptions(lang="zh", show_pass=False, show_na=False, as_of=AS_OF))  # no rules
+    paths = sorted(p for p in batch_dir.rglob("*") if p.is_file())[:4]
+    assert list(audit_files(paths, settings, 1, render=output_format.file))  # this process may append
+    with pytest.raises((RuntimeError, BrokenProcessPool), match="not among the options' rules"):
+        list(audit_files(paths, settings, 2, render=SarifFormat(output_format.options).file))
+
+
 def test_html_lists_every_file(results, options):
     page = html_out.render(results, options)
     assert page.count('<section id="doc-') == GOOD + BAD
@@ -160,11 +188,13 @@ def test_fail_on_warning_counts_warnings_and_above(tmp_path, jobs):
     assert _audit_cli(tmp_path, "-f", "json", "-j", jobs, "--fail-on", "warning").exit_code == 1
 
 
+@pytest.mark.parametrize("extra", [["--show-pass"], ["--show-na", "--lang", "en", "--fail-on", "warning"]])
 @pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
-def test_jobs_2_and_jobs_1_give_identical_output(batch_dir, tmp_path, format):
+def test_jobs_2_and_jobs_1_give_identical_output(batch_dir, tmp_path, format, extra):
+    several = EXAMPLES / "004_641c8d857bc9cae3.txt"  # a guide and eight reports in one file
     one, two = tmp_path / "one.out", tmp_path / "two.out"
-    assert _audit_cli(batch_dir, "-f", format, "-o", one, "--jobs", "1", "--show-pass").exit_code == 1
-    assert _audit_cli(batch_dir, "-f", format, "-o", two, "--jobs", "2", "--show-pass").exit_code == 1
+    assert _audit_cli(batch_dir, several, "-f", format, "-o", one, "--jobs", "1", *extra).exit_code == 1
+    assert _audit_cli(batch_dir, several, "-f", format, "-o", two, "--jobs", "2", *extra).exit_code == 1
     assert one.read_bytes() == two.read_bytes()
 
 
@@ -184,6 +214,11 @@ def test_jobs_without_fork_says_so_and_runs_in_one_process(batch_dir, tmp_path, 
     from auditor import audit
 
     monkeypatch.setattr(audit, "_FORK", False)  # as on Windows
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
     result = _audit_cli(batch_dir, "-f", "json", "-o", tmp_path / "out.json", "--jobs", jobs)
     assert result.exit_code == 1 and result.stderr.count("单进程") == 1
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["summary"]["files"] == GOOD + BAD
@@ -230,9 +265,11 @@ def test_batch_is_lazy(settings):
     assert next(produced).error is None  # the second file has not been touched yet
 
 
-@pytest.mark.parametrize("module", [json_out, text, sarif, csv_out, html_out])
-def test_formatters_write_as_results_arrive(results, options, module):
-    """Each formatter consumes a one-shot stream and writes before the stream ends."""
+@pytest.mark.parametrize("format", ["text", "json", "sarif", "csv", "csv-summary", "html"])
+def test_formatters_write_as_results_arrive(results, options, format):
+    """Each format consumes a one-shot stream and writes before the stream ends."""
+    from auditor.cli import _format
+
     out = io.StringIO()
     seen = []
 
@@ -241,9 +278,9 @@ def test_formatters_write_as_results_arrive(results, options, module):
             seen.append(out.tell())
             yield result
 
-    module.write(stream(), options, out)
+    _format(format, options).write_results(stream(), out)
     assert len(seen) == 5
-    if module is not html_out:  # html keeps documents in a spooled file until the summary is known
+    if format != "html":  # html keeps documents in a spooled file until the summary is known
         assert seen[-1] > seen[0]
 
 

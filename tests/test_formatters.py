@@ -17,7 +17,7 @@ from auditor.audit import DocumentResult, FileResult
 from auditor.cli import OutputOptions
 from auditor.findings import Finding, Location, Severity, Status
 from auditor.formatters import csv_out, html_out, json_out, sarif, text
-from auditor.formatters.common import JsonArrayWriter
+from auditor.formatters.common import JsonArrayWriter, json_at
 from auditor.ruleset import load_rules
 from auditor.schema import load_schema
 from tests.snapshots import AS_OF
@@ -75,7 +75,7 @@ def test_json_array_writer_matches_json_dumps(items):
     out.write('{\n  "x": ')
     writer = JsonArrayWriter(out, 1)
     for item in items:
-        writer.add(item)
+        writer.add_text(json_at(item, 2))
     writer.close()
     out.write("\n}")
     assert out.getvalue() == json.dumps({"x": items}, indent=2)

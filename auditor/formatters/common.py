@@ -192,11 +192,8 @@ class JsonArrayWriter:
     def __init__(self, out, level: int):
         self.out, self.level, self.count = out, level, 0
 
-    def add(self, item):
-        self.add_text(json_at(item, self.level + 1))
-
     def add_text(self, text: str):
-        """An item already encoded at level + 1 (item_text)."""
+        """An item already encoded at level + 1 (json_at(item, level + 1))."""
         self.out.write(("[\n" if self.count == 0 else ",\n") + "  " * (self.level + 1) + text)
         self.count += 1
 

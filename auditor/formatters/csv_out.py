@@ -107,7 +107,7 @@ class CsvFormat(Format):
     def write(self, files, out):
         out.write(BOM + _csv_text([_header(self.columns, self.options.lang)]))
         for rendered in files:
-            out.write(rendered.pieces[0])
+            out.write(*rendered.pieces)
 
 
 class CsvSummaryFormat(CsvFormat):
@@ -117,14 +117,6 @@ class CsvSummaryFormat(CsvFormat):
 
     def rows(self, result, facts):
         return summary_rows(result, facts, self.options)
-
-
-def write(results, options, out):
-    CsvFormat(options).write_results(results, out)
-
-
-def write_summary(results, options, out):
-    CsvSummaryFormat(options).write_results(results, out)
 
 
 def render(results, options) -> str:

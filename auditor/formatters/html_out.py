@@ -160,16 +160,14 @@ class HtmlFormat(Format):
             for rendered in files:
                 tally.add(rendered)
                 groups.add(rendered)
-                rows.append(rendered.pieces[0])
-                sections.write(rendered.pieces[1])
+                summary_rows, document_sections = rendered.pieces
+                rows.append(summary_rows)
+                sections.write(document_sections)
             out.write(_head(self.options.lang) + _summary_table(rows, tally, groups, self.options))
             sections.seek(0)
             shutil.copyfileobj(sections, out)
         out.write("</body>\n</html>\n")
 
-
-def write(results, options, out):
-    HtmlFormat(options).write_results(results, out)
 
 
 def render(results, options) -> str:

@@ -63,9 +63,6 @@ class JsonFormat(Format):
         out.write(',\n  "errors": ' + json_at(errors, 1) + ',\n  "summary": ' + json_at(summary, 1) + "\n}\n")
 
 
-def write(results, options, out):
-    JsonFormat(options).write_results(results, out)
-
 
 def render(results, options) -> str:
     return render_with(JsonFormat, results, options)

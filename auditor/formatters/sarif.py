@@ -14,6 +14,7 @@ false then, as the exit code is 2. No timestamps, so the same input gives the sa
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -36,10 +37,11 @@ def artifact_uri(path: str) -> str:
 
 class RuleCatalog:
     """reportingDescriptors in a stable order (by id); a rule met only in a finding (no catalog
-    given) is described from the finding and appended."""
+    given) is described from the finding and appended. Appending works only in the process that
+    writes the log: a worker of a batch that appended would hand out indexes the log never lists."""
 
     def __init__(self, rules: dict, lang: str):
-        self.lang = lang
+        self.lang, self.home = lang, os.getpid()
         self.descriptors = [self._from_rule(rules[i]) for i in sorted(rules)]
         self.index = {d["id"]: n for n, d in enumerate(self.descriptors)}
 
@@ -64,6 +66,9 @@ class RuleCatalog:
 
     def index_of(self, finding) -> int:
         if finding.rule not in self.index:
+            if os.getpid() != self.home:
+                raise RuntimeError(f"SARIF: rule {finding.rule} is not among the options' rules; a batch with "
+                                   "several jobs needs OutputOptions(rules=...) to hold every rule it runs")
             self.index[finding.rule] = len(self.descriptors)
             self.descriptors.append(self._descriptor(finding.rule, finding.name, finding.title, "",
                                                      finding.severity.value, finding.category, finding.basis))
@@ -153,9 +158,6 @@ class SarifFormat(Format):
             out.write(f',\n      "{key}": ' + json_at(value, 3))
         out.write("\n    }\n  ]\n}\n")
 
-
-def write(results, options, out):
-    SarifFormat(options).write_results(results, out)
 
 
 def _language(lang: str) -> str:

@@ -125,9 +125,6 @@ class TextFormat(Format):
             out.write("\n")
 
 
-def write(results, options, out):
-    TextFormat(options).write_results(results, out)
-
 
 def render(results, options) -> str:
     return render_with(TextFormat, results, options)
