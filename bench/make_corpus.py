@@ -127,10 +127,14 @@ def make_document(template: Template, rng: random.Random, year: int) -> tuple[st
     agency = rng.choice(CITIES) + rng.choice(DEPARTMENTS)
     if template.agency and template.agency in text:
         text = text.replace(template.agency, agency)
-    defects = sorted(rng.sample(DEFECTS, k=rng.choice([0, 0, 1, 1, 2])))
-    for defect in defects:
-        text = inject(text, defect, year, rng)
-    return text, f"{template.name}_{year}_{'+'.join(defects) or 'clean'}"
+    applicable = [d for d in DEFECTS if d != "number_changed" or _TABLE_NUMBER.search(text)]
+    injected = []
+    for defect in sorted(rng.sample(applicable, k=rng.choice([0, 0, 1, 1, 2]))):
+        changed = inject(text, defect, year, rng)
+        if changed != text:  # the file name names only the defects it has
+            text = changed
+            injected.append(defect)
+    return text, f"{template.name}_{year}_{'+'.join(injected) or 'clean'}"
 
 
 def encode(text: str, rng: random.Random) -> bytes:
