@@ -7,7 +7,11 @@ The timeout is costly, though: with it `regex` checks the clock as it scans, whi
 several times slower. So a search first skips, by plain substring search, to where a match can
 begin (when every match of the pattern begins with one of a few known strings), and a pattern that
 is nothing but a choice of plain strings runs without a timeout: it cannot backtrack beyond the
-length of its strings, so its time is bounded by the text's length anyway."""
+length of its strings, so its time is bounded by the text's length anyway.
+
+The application's own `re` patterns (chrome, date lines) get the same skipping from
+`SkippingPattern`: `re` skips ahead by itself only to a literal prefix or to a set of first
+characters it can read off the pattern's start, and otherwise tries to match at every offset."""
 
 from __future__ import annotations
 
@@ -136,21 +140,25 @@ def match_starts(source: str) -> tuple[str, ...] | None:
             parsed = _sre_parse.parse(source)
     except (re.error, Warning, RecursionError):
         return None
-    if parsed.state.flags != re.UNICODE or not _position_free(parsed.data):
+    if parsed.state.flags != re.UNICODE or not _position_free(parsed.data, _BRACES):
         return None
-    starts = _starts(parsed.data)
+    return _distinct_starts(parsed.data)
+
+
+def _distinct_starts(items) -> tuple[str, ...] | None:
+    starts = _starts(items)
     return tuple(dict.fromkeys(starts)) if starts else None
 
 
-def _position_free(items) -> bool:
+def _position_free(items, refused_literals=frozenset()) -> bool:
     for op, av in items:
-        if op not in _POSITION_FREE or (op is _sre.LITERAL and av in _BRACES):
+        if op not in _POSITION_FREE or (op is _sre.LITERAL and av in refused_literals):
             return False
-        if op is _sre.BRANCH and not all(_position_free(alt.data) for alt in av[1]):
+        if op is _sre.BRANCH and not all(_position_free(alt.data, refused_literals) for alt in av[1]):
             return False
-        if op is _sre.SUBPATTERN and (av[1] or av[2] or not _position_free(av[3].data)):
+        if op is _sre.SUBPATTERN and (av[1] or av[2] or not _position_free(av[3].data, refused_literals)):
             return False
-        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and not _position_free(av[2].data):
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and not _position_free(av[2].data, refused_literals):
             return False
     return True
 
@@ -177,3 +185,60 @@ def _starts(items) -> list[str] | None:
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
         return _starts(av[2].data)
     return None
+
+
+class SkippingPattern:
+    """A compiled `re` pattern whose search and finditer find what the pattern's own do, skipping
+    ahead to where a match can begin when `re` cannot: to one of the strings that begin every
+    match (`match_starts`), or for a pattern that starts with ^ (MULTILINE) to the starts of lines,
+    found as newlines, each of which `re` finds at once. Patterns that never match the empty
+    string only: then a finditer is a search from the end of each match."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        # every match begins `shift` characters after a match of `finder`; None: no shortcut
+        self.finder, self.shift = _candidate_finder(pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(text) if endpos is None else endpos
+        if self.finder is None:
+            return self.pattern.search(text, pos, endpos)
+        return self._next(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        endpos = len(text) if endpos is None else endpos
+        if self.finder is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        while (m := self._next(text, pos, endpos)) is not None:
+            yield m
+            pos = m.end()
+
+    def _next(self, text: str, pos: int, endpos: int):
+        start = pos - self.shift
+        if start < 0:  # the first line, which no newline comes before
+            m = self.pattern.match(text, pos, endpos)
+            if m is not None:
+                return m
+            start = 0
+        while (candidate := self.finder.search(text, start, endpos)) is not None:
+            m = self.pattern.match(text, candidate.start() + self.shift, endpos)
+            if m is not None:
+                return m
+            start = candidate.start() + 1
+        return None
+
+
+def _candidate_finder(pattern: re.Pattern) -> tuple[re.Pattern | None, int]:
+    if pattern.flags & ~(re.UNICODE | re.MULTILINE | re.DOTALL):
+        return None, 0
+    parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    if parsed.getwidth()[0] == 0 or parsed.state.flags != pattern.flags:  # empty matches, or inline flags
+        return None, 0
+    first = parsed.data[0] if parsed.data else None
+    if first == (_sre.AT, _sre.AT_BEGINNING) and pattern.flags & re.MULTILINE and pattern.pattern.startswith("^"):
+        return re.compile("\n(?:" + pattern.pattern[1:] + ")", pattern.flags), 1
+    starts = _distinct_starts(parsed.data) if _position_free(parsed.data) else None
+    if starts is None:
+        return None, 0
+    return re.compile("|".join(map(re.escape, starts))), 0

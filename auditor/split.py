@@ -15,6 +15,7 @@ import yaml
 
 from . import resource_dir
 from .dates import DATE_REGEX_SOURCE
+from .patterns import SkippingPattern
 
 
 @dataclass(frozen=True)
@@ -26,24 +27,24 @@ class Segment:
 
 @dataclass(frozen=True)
 class ChromeRules:
-    separators: tuple[re.Pattern, ...]
+    separators: tuple[SkippingPattern, ...]
     # Noise lines: whole lines matching one of the `lines` patterns. Every line but the first
     # starts after a newline, which the regex engine finds fast, unlike a ^ at every position.
     first_noise_line: re.Pattern
     noise_line: re.Pattern  # group 1 is the line
-    inline_noise: re.Pattern  # every inline pattern as one alternation: one pass over the text
-    footer_start: tuple[re.Pattern, ...]
+    inline_noise: SkippingPattern  # every inline pattern as one alternation: one pass over the text
+    footer_start: tuple[SkippingPattern, ...]
     footer_max_chars: int
 
 
 @lru_cache(maxsize=1)
 def chrome_rules() -> ChromeRules:
     data = yaml.safe_load((resource_dir("grammar") / "chrome.yaml").read_text(encoding="utf-8"))
-    compile_all = lambda key: tuple(re.compile(p, re.MULTILINE) for p in data.get(key, []))
+    compile_all = lambda key: tuple(SkippingPattern(re.compile(p, re.MULTILINE)) for p in data.get(key, []))
     line = r"[ \t]*(?:%s)[ \t]*$" % ("|".join(f"(?:{p})" for p in data.get("lines", [])) or "(?!)")
     inline = "|".join(f"(?:{p})" for p in data.get("inline", [])) or "(?!)"
     return ChromeRules(compile_all("separators"), re.compile(line, re.MULTILINE),
-                       re.compile(rf"\n({line})", re.MULTILINE), re.compile(inline, re.MULTILINE),
+                       re.compile(rf"\n({line})", re.MULTILINE), SkippingPattern(re.compile(inline, re.MULTILINE)),
                        compile_all("footer_start"), int(data.get("footer_max_chars", 400)))
 
 
@@ -96,7 +97,7 @@ def _mask_footer(masked: str, start: int, end: int) -> str:
 _MIN_MEANINGFUL = 20
 # matches only if a stretch holds at least _MIN_MEANINGFUL letters, digits or CJK characters
 _ENOUGH_CONTENT = re.compile(r"(?:[^\u4e00-\u9fff0-9A-Za-z]*[\u4e00-\u9fff0-9A-Za-z]){%d}" % _MIN_MEANINGFUL)
-_DATE_LINE = re.compile(r"^[ \t]*(?:" + DATE_REGEX_SOURCE + r")[ \t]*$", re.MULTILINE)
+_DATE_LINE = SkippingPattern(re.compile(r"^[ \t]*(?:" + DATE_REGEX_SOURCE + r")[ \t]*$", re.MULTILINE))
 _TITLE_LINE = re.compile(
     r"^[ \t]*[^\n]{0,40}(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?[^\n]{0,30}(?:报告|年报)[ \t]*$", re.MULTILINE)
 

@@ -1,8 +1,10 @@
+import random
+
 import opencc
 
 from auditor.model import Span
-from auditor.normalize import normalize
-from tests.conftest import example
+from auditor.normalize import _FOLD, fold_width, normalize
+from tests.conftest import EXAMPLES, example
 
 
 def test_traditional_round_trip_every_character():
@@ -43,3 +45,13 @@ def test_zero_width_characters_dropped_but_located():
     assert text.normalized == "前言二、总体情况"
     i = text.normalized.index("二")
     assert text.locate(Span(i, i + 1)).column == 5
+
+
+def test_fold_width_is_translate_on_real_and_scrambled_text():
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in _FOLD] + list("ab 1，。\n中文\uff00\uff61\u3001")
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))) for _ in range(500)]
+    assert any(text != text.translate(_FOLD) for text in texts)
+    for text in texts:
+        assert fold_width(text) == text.translate(_FOLD)

@@ -1,11 +1,16 @@
 """User patterns: the shortcuts in auditor.patterns must find exactly what a plain search finds,
 and a pattern that backtracks catastrophically must still be stopped."""
 
+import random
+import re
+
 import pytest
 import regex
 
-from auditor import patterns
-from auditor.patterns import PatternError, finditer, match_starts, search
+from auditor import patterns, split
+from auditor.patterns import PatternError, SkippingPattern, finditer, match_starts, search
+from auditor.split import chrome_rules
+from tests.conftest import EXAMPLES
 
 TEXT = ("一、总体情况\n本机关依申请公开政府信息,未收取任何费用;收取复印费用0元。\n"
         "现将2020年度政府信息公开工作年度报告如下。统计期限为2020年1月1日至12月31日。\n"
@@ -77,3 +82,42 @@ def test_catastrophic_backtracking_is_stopped(source, monkeypatch):
         search(source, text)
     with pytest.raises(PatternError, match="took longer"):
         list(finditer(source, text))
+
+
+# ---- SkippingPattern: the application's own `re` patterns -------------------------------------
+
+SKIPPING = [
+    ("^[ \t]*字号:[ \t]*$", re.MULTILINE), ("(?:浏览次数|点击数):[ \t]*\\d*|字体(?:大小)?:[ \t]*(?:\\[[^\\]\n]*\\])?", 0),
+    ("^a+", re.MULTILINE), ("^(?:a\n)+b", re.MULTILINE), ("^a|b", re.MULTILINE), ("^a$", re.MULTILINE),
+    ("(?:ab)+c", 0), ("[至止]年", 0), ("a(?<=ba)", 0), ("ab|a", 0), ("a\nb?", re.MULTILINE),
+    ("a*", 0), ("^", re.MULTILINE), ("(?<=a)b", 0), ("(?i)ab", 0), ("ab", re.IGNORECASE), ("^ab", 0),
+]
+
+
+def _scrambled_texts():
+    rng = random.Random(11)
+    texts = [TEXT, *(path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt")))]
+    alphabet = list("aab b\n\n字号: 至止年c\t浏览次数点击数[x]") + ["字号:", "ab", "\na", "字体大小: [x]"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(400)]
+    return texts
+
+
+@pytest.mark.parametrize("source, flags", SKIPPING)
+def test_skipping_pattern_finds_what_re_finds(source, flags):
+    pattern = re.compile(source, flags)
+    skipping = SkippingPattern(pattern)
+    for text in _scrambled_texts():
+        bounds = [(0, len(text)), (1, len(text)), (3, len(text) - 2), (len(text) // 2, len(text))]
+        for pos, endpos in bounds:
+            assert _key(skipping.search(text, pos, endpos)) == _key(pattern.search(text, pos, endpos))
+            assert [_key(m) for m in skipping.finditer(text, pos, endpos)] == \
+                [_key(m) for m in pattern.finditer(text, pos, endpos)]
+        assert [_key(m) for m in skipping.finditer(text)] == [_key(m) for m in pattern.finditer(text)]
+
+
+def test_skipping_pattern_skips_for_the_chrome_and_date_line_patterns():
+    rules = chrome_rules()
+    for skipping in (*rules.separators, rules.inline_noise, *rules.footer_start, split._DATE_LINE):
+        assert skipping.finder is not None, skipping.pattern.pattern
+    unsure = ["a*", "^", "(?<=a)b", "(?i)ab", "^ab", "^a|b"]
+    assert all(SkippingPattern(re.compile(s, re.MULTILINE if s != "^ab" else 0)).finder is None for s in unsure)
