@@ -132,7 +132,7 @@ def render_message(rule: Rule, outcome: Outcome, report: Report, lang: str) -> s
 
 @lru_cache(maxsize=1024)
 def _status_message(status: Status, reason: tuple[str, str], en: bool) -> str:
-    # The same few reasons recur in every document: one string each, which also pickles once per file.
+    # The same few reasons recur in every document: one string each.
     reason = reason[1 if en else 0]
     prefix = _PREFIXES[status][1 if en else 0]
     return f"{prefix}: {reason}" if reason else prefix

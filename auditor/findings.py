@@ -104,7 +104,7 @@ class Finding:
 
 def maker(cls):
     """cls(*values) with every field given in order, for frozen dataclasses built by the ten
-    thousand in a batch (in the worker, again in the parent): their __init__ sets the fields one
+    thousand in a batch: their __init__ sets the fields one
     object.__setattr__ at a time, this fills the instance's dict at once."""
     names = tuple(f.name for f in fields(cls))
 
