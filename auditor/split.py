@@ -123,7 +123,7 @@ def _trim(masked: str, start: int, end: int) -> tuple[int, int]:
 
 
 _GUIDE = re.compile(r"指南")
-_GUIDE_STRONG = re.compile(r"(编制|阅读|更新)本《?指南|本《指南》|政府信息公开(工作)?指南")
+_GUIDE_STRONG = SkippingPattern(re.compile(r"(编制|阅读|更新)本《?指南|本《指南》|政府信息公开(工作)?指南"))
 _REPORT = re.compile(r"年度报告|工作报告|年报|报告如下|情况报告|公布[^\n。]{0,30}报告")
 _TEMPLATE_HEADINGS = re.compile(r"主动公开政府信息(的)?情况|收到和处理政府信息公开申请|行政复议、行政诉讼情况|依申请公开政府信息")
 

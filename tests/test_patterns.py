@@ -90,14 +90,14 @@ SKIPPING = [
     ("^[ \t]*字号:[ \t]*$", re.MULTILINE), ("(?:浏览次数|点击数):[ \t]*\\d*|字体(?:大小)?:[ \t]*(?:\\[[^\\]\n]*\\])?", 0),
     ("^a+", re.MULTILINE), ("^(?:a\n)+b", re.MULTILINE), ("^a|b", re.MULTILINE), ("^a$", re.MULTILINE),
     ("(?:ab)+c", 0), ("[至止]年", 0), ("a(?<=ba)", 0), ("ab|a", 0), ("a\nb?", re.MULTILINE),
-    ("a*", 0), ("^", re.MULTILINE), ("(?<=a)b", 0), ("(?i)ab", 0), ("ab", re.IGNORECASE), ("^ab", 0),
+    ("(编制|阅读)本《?指南|本《指南》|政府信息公开(工作)?指南", 0), ("a*", 0), ("^", re.MULTILINE), ("(?<=a)b", 0), ("(?i)ab", 0), ("ab", re.IGNORECASE), ("^ab", 0),
 ]
 
 
 def _scrambled_texts():
     rng = random.Random(11)
     texts = [TEXT, *(path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt")))]
-    alphabet = list("aab b\n\n字号: 至止年c\t浏览次数点击数[x]") + ["字号:", "ab", "\na", "字体大小: [x]"]
+    alphabet = list("aab b\n\n字号: 至止年c\t浏览次数点击数[x]") + ["字号:", "ab", "\na", "字体大小: [x]", "编制本", "指南", "政府信息公开工作"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(400)]
     return texts
 
@@ -117,7 +117,7 @@ def test_skipping_pattern_finds_what_re_finds(source, flags):
 
 def test_skipping_pattern_skips_for_the_chrome_and_date_line_patterns():
     rules = chrome_rules()
-    for skipping in (*rules.separators, rules.inline_noise, *rules.footer_start, split._DATE_LINE):
+    for skipping in (*rules.separators, rules.inline_noise, *rules.footer_start, split._DATE_LINE, split._GUIDE_STRONG):
         assert skipping.finder is not None, skipping.pattern.pattern
     unsure = ["a*", "^", "(?<=a)b", "(?i)ab", "^ab", "^a|b"]
     assert all(SkippingPattern(re.compile(s, re.MULTILINE if s != "^ab" else 0)).finder is None for s in unsure)
