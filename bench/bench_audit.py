@@ -7,7 +7,8 @@ targets of issue 5 and writes them to bench/out/audit.json; nothing here asserts
 
 - per-document median: in one process, rules loaded and parser built beforehand, each sampled file
   audited and timed, divided by its number of documents;
-- throughput: `auditor audit CORPUS --format json` as a subprocess, wall time including start-up;
+- throughput: `auditor audit CORPUS --format json` as a subprocess, wall time including start-up,
+  median of --runs runs;
 - cold start: `auditor audit one.txt`, median wall time of several runs;
 - peak memory: largest resident set of any one process of the audit (getrusage of the children,
   measured in a fresh wrapper process per run) for a quarter, a half and all of the corpus; with
@@ -125,6 +126,8 @@ def main():
     parser.add_argument("--files", type=int, default=2000, help="corpus size to generate when missing")
     parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--sample", type=int, default=600, help="files timed one by one in-process")
+    parser.add_argument("--runs", type=int, default=3, help="batch runs per --jobs value (the median is reported: "
+                        "this machine's speed drifts by a fifth or more between runs)")
     args = parser.parse_args()
 
     ensure_corpus(args.corpus, args.files)
@@ -148,11 +151,13 @@ def main():
                "per_document_median_ms_with_tables": round(statistics.median([t for t, f in timed if f] or [0]), 3),
                "throughput": {}, "peak_rss_mib": {}}
     for jobs in (1, 2):
-        seconds, rss = run_measured([args.corpus, "--jobs", jobs])
+        runs = [run_measured([args.corpus, "--jobs", jobs]) for _ in range(args.runs)]
+        seconds, rss = statistics.median(s for s, _ in runs), max(r for _, r in runs)
         rate = documents / seconds
         figures["throughput"][jobs] = round(rate, 1)
         figures["peak_rss_mib"][f"all, jobs {jobs}"] = rss
-        print(f"--jobs {jobs}: {seconds:.2f} s wall for {documents} documents → {rate:.0f} documents/s, "
+        spread = f" (runs {', '.join(f'{s:.2f}' for s, _ in runs)} s)" if len(runs) > 1 else ""
+        print(f"--jobs {jobs}: median {seconds:.2f} s wall for {documents} documents{spread} → {rate:.0f} documents/s, "
               f"{rate / jobs:.0f}/s per core ({verdict(rate / jobs >= TARGET_PER_CORE)}); "
               f"peak RSS {rss} MiB (largest process)")
 
