@@ -35,7 +35,8 @@ def cases_path(rule_path: Path) -> Path:
 def load_cases_for(rule_path: Path) -> list[dict]:
     path = cases_path(Path(rule_path))
     if not path.is_file():
-        raise RuleFileError(rule_path, f"no test cases: {path.name} is missing beside the rule")
+        raise RuleFileError(rule_path, f"no test cases: {path.name} is missing beside the rule",
+                            zh=f"没有测试用例：规则旁缺少 {path.name}")
     data, node = _load_yaml(path)
     _validate(path, data, node, load_schema("cases.schema.json"))
     return data["cases"]

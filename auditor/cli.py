@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import AuditorError, InputError
+from .errors import AuditorError, InputError, pick
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="OGI Auditor: audit 政府信息公开工作年度报告 and 政府信息公开指南 against YAML rules.")
@@ -21,35 +21,52 @@ def fail(message: str, code: int = 2):
     raise typer.Exit(code)
 
 
-def expand_paths(paths: List[Path]) -> list[Path]:
-    """Files as given; folders recursively (sorted). A missing path is an error."""
-    files = []
+def _valid_lang(value: str) -> str:
+    if value not in ("zh", "en"):
+        fail(f"--lang 只能是 zh 或 en，不能是 {value!r} (--lang must be zh or en)")
+    return value
+
+
+LANG_OPTION = typer.Option("zh", "--lang", help="zh | en", callback=_valid_lang)
+
+
+def expand_paths(paths: List[Path], lang: str) -> list[Path]:
+    """Files as given; folders recursively (sorted), leaving out hidden files and folders (.git,
+    .DS_Store), which are counted on stderr so that nothing is skipped silently. A missing path is
+    an error."""
+    files, hidden = [], 0
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)))
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+            visible = [p for p in found if not _hidden(p, path)]
+            files.extend(visible)
+            hidden += len(found) - len(visible)
         elif path.exists():
             files.append(path)
         else:
-            fail(f"{path}: no such file or directory")
+            fail(pick(lang, f"{path}: 文件或文件夹不存在", f"{path}: no such file or directory"))
+    if hidden:
+        typer.echo("auditor: " + pick(lang, f"跳过了 {hidden} 个隐藏文件（文件名或所在文件夹以 . 开头）",
+                                      f"skipped {hidden} hidden file(s) (name or folder starting with .)"), err=True)
     return files
 
 
 def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts) or "expected" in path.relative_to(root).parts
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
 @app.command()
 def parse(paths: List[Path] = typer.Argument(..., help="report files or folders"),
           format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary"),
-          lang: str = typer.Option("zh", "--lang", help="zh | en (error messages)")):
+          lang: str = LANG_OPTION):
     """Show the documents, metadata and section tree recovered from each file."""
     from .formatters import parsed as out
     from .pipeline import parse_file
 
     if format not in ("tree", "json", "summary"):
-        fail(f"unknown format {format!r} (tree, json, summary)")
+        fail(pick(lang, f"未知的格式 {format!r}（可用：tree、json、summary）", f"unknown format {format!r} (tree, json, summary)"))
     results, errors = [], 0
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, lang):
         try:
             results.append(parse_file(path))
         except InputError as err:
@@ -101,7 +118,7 @@ class LoadedRules:
     fail_on: Optional[str] = None  # from the configuration, when it sets one
 
 
-def _load_rules_or_exit(rule_dirs, with_default=True, config: Optional[Path] = None,
+def _load_rules_or_exit(rule_dirs, lang: str, with_default=True, config: Optional[Path] = None,
                         profile: Optional[str] = None) -> LoadedRules:
     """Shipped rules (unless --only-rules), a configuration's rule folders, then --rules folders;
     then the configuration's disables and overrides."""
@@ -114,16 +131,17 @@ def _load_rules_or_exit(rule_dirs, with_default=True, config: Optional[Path] = N
         rules = apply_config(load_rules(dirs, with_default), settings)
         return LoadedRules(rules, load_vocabulary(dirs, with_default), settings.fail_on)
     except AuditorError as err:
-        fail(str(err))
+        fail(err.message(lang))
 
 
-def _as_of(value: Optional[str]) -> date:
+def _as_of(value: Optional[str], lang: str) -> date:
     if value is None:
         return date.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"--as-of expects a date like 2026-03-31, got {value!r}")
+        fail(pick(lang, f"--as-of 应为日期，例如 2026-03-31，而不是 {value!r}",
+                  f"--as-of expects a date like 2026-03-31, got {value!r}"))
 
 
 class BatchOutcome:
@@ -149,7 +167,7 @@ class BatchOutcome:
         return 1 if self.reached else 2 if self.errors else 0
 
 
-def _open_output(output: Optional[Path]):
+def _open_output(output: Optional[Path], lang: str):
     """The --output file, opened before any work starts; None stands for stdout."""
     from contextlib import nullcontext
 
@@ -158,20 +176,22 @@ def _open_output(output: Optional[Path]):
     try:
         return open(output, "w", encoding="utf-8", newline="")
     except OSError as err:
-        fail(f"{output}: cannot write ({err.strerror or err})")
+        fail(pick(lang, f"{output}: 无法写入（{err.strerror or err}）", f"{output}: cannot write ({err.strerror or err})"))
 
 
 def _check_choices(format, fail_on, lang, agency_kind, jobs):
     if format not in FORMATS:
-        fail(f"unknown format {format!r} ({', '.join(FORMATS)})")
+        fail(pick(lang, f"未知的格式 {format!r}（可用：{'、'.join(FORMATS)}）",
+                  f"unknown format {format!r} ({', '.join(FORMATS)})"))
     if fail_on not in ("error", "warning", "never"):
-        fail(f"--fail-on must be error, warning or never, not {fail_on!r}")
-    if lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, not {lang!r}")
+        fail(pick(lang, f"--fail-on 只能是 error、warning 或 never，不能是 {fail_on!r}",
+                  f"--fail-on must be error, warning or never, not {fail_on!r}"))
     if agency_kind not in (None, "government", "department", "township"):
-        fail(f"--agency-kind must be government, department or township, not {agency_kind!r}")
+        fail(pick(lang, f"--agency-kind 只能是 government、department 或 township，不能是 {agency_kind!r}",
+                  f"--agency-kind must be government, department or township, not {agency_kind!r}"))
     if jobs < 0:
-        fail(f"--jobs must be 0 (one per core) or more, not {jobs}")
+        fail(pick(lang, f"--jobs 应为 0（每核一个进程）或正整数，不能是 {jobs}",
+                  f"--jobs must be 0 (one per core) or more, not {jobs}"))
 
 
 @app.command()
@@ -184,7 +204,7 @@ def audit(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="auditor.yaml: extends, rules, disable, severity, params"),
     profile: Optional[str] = typer.Option(None, "--profile", help="a shipped profile: default | strict"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error | warning | never (default: error, or the config's)"),
-    lang: str = typer.Option("zh", "--lang", help="zh | en"),
+    lang: str = LANG_OPTION,
     show_pass: bool = typer.Option(False, "--show-pass", help="also list passing rules"),
     show_na: bool = typer.Option(False, "--show-na", help="also list rules that do not apply"),
     year: Optional[int] = typer.Option(None, "--year", help="override the report year"),
@@ -202,21 +222,23 @@ def audit(
     from .progress import progress_bar
 
     if config and profile:
-        fail("--config and --profile exclude each other (a config can say `extends: strict`)")
-    loaded = _load_rules_or_exit(rules, not only_rules, config, profile)
+        fail(pick(lang, "--config 与 --profile 不能同时使用（配置文件可以写 `extends: strict`）",
+                  "--config and --profile exclude each other (a config can say `extends: strict`)"))
+    loaded = _load_rules_or_exit(rules, lang, not only_rules, config, profile)
     fail_on = fail_on or loaded.fail_on or "error"
     _check_choices(format, fail_on, lang, agency_kind, jobs)
-    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of), loaded.rules)
+    options = OutputOptions(lang, show_pass, show_na, _as_of(as_of, lang), loaded.rules)
     settings = AuditSettings(loaded.rules, Context(vocabulary=loaded.vocabulary, as_of=options.as_of, lang=lang),
                              year, agency_kind)
-    files = expand_paths(paths)
+    files = expand_paths(paths, lang)
     if not files:
-        fail(f"no files to audit in {', '.join(map(str, paths))}")
+        fail(pick(lang, f"{'、'.join(map(str, paths))} 中没有可审计的文件", f"no files to audit in {', '.join(map(str, paths))}"))
     if jobs != 1 and len(files) > 1 and not parallel_available():
-        typer.echo("auditor: " + ("--jobs: this platform cannot fork worker processes; auditing in one process"
-                                  if lang == "en" else "--jobs：本平台无法派生工作进程，改为单进程审计"), err=True)
+        typer.echo("auditor: " + pick(lang, "--jobs：本平台无法派生工作进程，改为单进程审计",
+                                      "--jobs: this platform cannot fork worker processes; auditing in one process"),
+                   err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
-    with _open_output(output) as out:
+    with _open_output(output, lang) as out:
         rendered = audit_files(files, settings, jobs, render=output_format.file)
         with progress_bar(len(files), lang, enabled=not quiet) as advance:
             # sys.stdout is looked up inside the bar's context, which routes it above the bar
@@ -237,83 +259,86 @@ _CONFIG_OPTION = typer.Option(None, "--config", "-c", help="auditor.yaml to appl
 
 @rules_app.command("list")
 def rules_list(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFIG_OPTION,
-               lang: str = typer.Option("zh", "--lang")):
+               lang: str = LANG_OPTION):
     """One line per rule: id, category, severity, title."""
-    for rule in _load_rules_or_exit(rules, config=config).rules.values():
+    for rule in _load_rules_or_exit(rules, lang, config=config).rules.values():
         title = rule.title_en if lang == "en" else rule.title
         typer.echo(f"{rule.id:<7}{rule.category:<11}{rule.severity:<8}{rule.kind:<18}{title}")
 
 
 @rules_app.command("show")
-def rules_show(rule_id: str, rules: List[Path] = _RULES_OPTION):
+def rules_show(rule_id: str, rules: List[Path] = _RULES_OPTION, lang: str = LANG_OPTION):
     """Print a rule's YAML file."""
-    loaded = _load_rules_or_exit(rules).rules
+    loaded = _load_rules_or_exit(rules, lang).rules
     if rule_id not in loaded:
-        fail(f"no rule {rule_id!r}")
+        fail(pick(lang, f"没有规则 {rule_id!r}", f"no rule {rule_id!r}"))
     typer.echo(f"# {loaded[rule_id].path}")
     typer.echo(Path(loaded[rule_id].path).read_text(encoding="utf-8"), nl=False)
 
 
 @rules_app.command("doc")
 def rules_doc(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFIG_OPTION,
-              lang: str = typer.Option("zh", "--lang")):
+              lang: str = LANG_OPTION):
     """A Markdown catalogue of the rules in force: title, severity, scope, legal basis, parameters."""
     from .ruledoc import render
 
-    typer.echo(render(_load_rules_or_exit(rules, config=config).rules, lang))
+    typer.echo(render(_load_rules_or_exit(rules, lang, config=config).rules, lang))
 
 
-def _rule_files_or_exit(directory: Path) -> list:
+def _rule_files_or_exit(directory: Path, lang: str) -> list:
     from .ruleset import rule_files
 
     try:
         files = rule_files(directory)
     except AuditorError as err:
-        fail(str(err))
+        fail(err.message(lang))
     if not files:
-        fail(f"{directory}: no rule files (<ID>.yaml) found")
+        fail(pick(lang, f"{directory}: 没有规则文件（<ID>.yaml）", f"{directory}: no rule files (<ID>.yaml) found"))
     return files
 
 
 @rules_app.command("validate")
-def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)")):
+def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)"),
+                   lang: str = LANG_OPTION):
     """Validate every rule file (and its cases file) against the schemas."""
     from .casetest import load_cases_for
     from .ruleset import default_rule_dir, load_rule
 
     directory = directory or default_rule_dir()
     problems = 0
-    files = _rule_files_or_exit(directory)
+    files = _rule_files_or_exit(directory, lang)
     for path in files:
         try:
             load_rule(path)
             load_cases_for(path)
         except AuditorError as err:
-            typer.echo(f"auditor: {err}", err=True)
+            typer.echo(f"auditor: {err.message(lang)}", err=True)
             problems += 1
-    typer.echo(f"{len(files) - problems}/{len(files)} rule files valid")
+    valid = len(files) - problems
+    typer.echo(pick(lang, f"{valid}/{len(files)} 个规则文件有效", f"{valid}/{len(files)} rule files valid"))
     if problems:
         raise typer.Exit(2)
 
 
 @rules_app.command("test")
 def rules_test(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)"),
-               verbose: bool = typer.Option(False, "--verbose", "-v")):
+               verbose: bool = typer.Option(False, "--verbose", "-v"), lang: str = LANG_OPTION):
     """Run each rule's <ID>.cases.yaml: every case must give its expected status (and evidence)."""
     from .casetest import run_directory
 
     from .ruleset import default_rule_dir
 
-    _rule_files_or_exit(directory or default_rule_dir())
+    _rule_files_or_exit(directory or default_rule_dir(), lang)
     try:
         results = run_directory(directory)
     except AuditorError as err:
-        fail(str(err))
+        fail(err.message(lang))
     failures = [r for r in results if not r.ok]
     for r in results:
         if verbose or not r.ok:
             typer.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.rule} {r.case}: {r.detail}")
-    typer.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed")
+    passed = len(results) - len(failures)
+    typer.echo(pick(lang, f"{passed} 个用例通过，{len(failures)} 个失败", f"{passed} passed, {len(failures)} failed"))
     if failures:
         raise typer.Exit(1)
 

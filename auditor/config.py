@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks import KINDS
-from .errors import RuleFileError
+from .errors import RuleFileError, chinese
 from .ruleset import Rule, _load_yaml, _pointer, _validate, default_rule_dir, line_of
 from .schema import load_schema
 
@@ -45,7 +45,7 @@ def _merge(base: Config, path: Path, data: dict, node) -> Config:
 def load_config(path, _seen=()) -> Config:
     path = Path(path)
     if not path.is_file():
-        raise RuleFileError(path, "configuration file not found")
+        raise RuleFileError(path, "configuration file not found", zh="找不到配置文件")
     data, node = _load_yaml(path)
     data = data or {}
     _validate(path, data, node, load_schema("config.schema.json"))
@@ -54,9 +54,10 @@ def load_config(path, _seen=()) -> Config:
         profile = default_rule_dir() / "profiles" / f"{data['extends']}.yaml"
         if not profile.is_file():
             raise RuleFileError(path, f"unknown profile {data['extends']!r}", line=line_of(node, ["extends"]),
-                                pointer="/extends")
+                                pointer="/extends", zh=f"未知的配置方案 {data['extends']!r}")
         if profile in _seen:
-            raise RuleFileError(path, f"profile {data['extends']!r} extends itself", pointer="/extends")
+            raise RuleFileError(path, f"profile {data['extends']!r} extends itself", pointer="/extends",
+                                zh=f"配置方案 {data['extends']!r} 循环继承自身")
         base = load_config(profile, _seen + (profile,))
     return _merge(base, path, data, node)
 
@@ -71,6 +72,7 @@ def apply_config(rules: dict[str, Rule], config: Config) -> dict[str, Rule]:
         if rule_id not in rules:
             path, node = config.sources.get(rule_id, (None, None))
             raise RuleFileError(path or "configuration", f"no rule {rule_id!r} to configure",
+                                zh=f"没有要配置的规则 {rule_id!r}",
                                 line=line_of(node, []) if node is not None else None)
     out = {}
     for rule_id, rule in rules.items():
@@ -92,5 +94,5 @@ def _with_params(rule: Rule, override: dict, path, node) -> Rule:
         prepared = check.prepare(params) if hasattr(check, "prepare") else params
     except ValueError as err:
         parts = ["params", rule.id] + list(getattr(err, "path", ()))
-        raise RuleFileError(path, str(err), line=line_of(node, parts), pointer=_pointer(parts))
+        raise RuleFileError(path, str(err), line=line_of(node, parts), pointer=_pointer(parts), zh=chinese(err))
     return replace(rule, params=params, prepared=prepared)

@@ -15,6 +15,8 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .errors import Problem
+
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
@@ -175,17 +177,18 @@ def parse_deadline(expr: str, year: int) -> date:
     Y[±k]-MM-DD, optionally followed by ± N days or ± N working days."""
     m = _DEADLINE.fullmatch(expr.strip())
     if not m:
-        raise ValueError(
-            f"malformed deadline {expr!r}: expected Y[+k|-k]-MM-DD [+|- N days|working days], "
-            'e.g. "Y+1-03-31 + 20 working days"'
-        )
+        raise Problem(f"malformed deadline {expr!r}: expected Y[+k|-k]-MM-DD [+|- N days|working days], "
+                      'e.g. "Y+1-03-31 + 20 working days"',
+                      f"截止日期写法有误 {expr!r}：应写作 Y[+k|-k]-MM-DD [+|- N days|working days]，"
+                      '例如 "Y+1-03-31 + 20 working days"')
     year_sign, year_offset, month, day, sign, amount, unit = m.groups()
     if year_offset:
         year += int(year_offset) if year_sign == "+" else -int(year_offset)
     try:
         base = date(year, int(month), int(day))
     except ValueError as err:
-        raise ValueError(f"malformed deadline {expr!r}: {err} (for year {year})") from None
+        raise Problem(f"malformed deadline {expr!r}: {err} (for year {year})",
+                      f"截止日期写法有误 {expr!r}：{year} 年没有这一天") from None
     if not amount:
         return base
     n = int(amount) if sign == "+" else -int(amount)

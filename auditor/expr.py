@@ -21,15 +21,17 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import resource_dir
+from .errors import Problem
 from .tables import Alignment, Kind, PlacedCell, Template, expand, templates
 
 
-class ExpressionError(ValueError):
+class ExpressionError(Problem):
     """A rule's expression does not parse or names something that does not exist."""
 
-    def __init__(self, message: str, column: int | None = None):
+    def __init__(self, message: str, column: int | None = None, zh: str | None = None):
         self.column = column
-        super().__init__(f"{message} (column {column})" if column else message)
+        super().__init__(f"{message} (column {column})" if column else message,
+                         f"{zh or message}（第 {column} 列）" if column else zh)
 
 
 @lru_cache(maxsize=1)
@@ -591,7 +593,7 @@ class _Compiler:
 
     def build(self, node):
         if isinstance(node, Token):
-            raise ExpressionError(f"unexpected {node!s}", node.column)
+            raise ExpressionError(f"unexpected {node!s}", node.column, zh=f"此处不应出现 {node!s}")
         return getattr(self, node.data)(node)
 
     def number(self, node):
@@ -630,7 +632,8 @@ class _Compiler:
         lf, rf = self.build(left), self.build(right)
         tf = self.build(rest[1]) if rest else None
         if tf is not None and str(op) not in ("==", "=", "!=", "≠"):
-            raise ExpressionError(f"a tolerance (±) goes only with == or !=, not {op}", op.column)
+            raise ExpressionError(f"a tolerance (±) goes only with == or !=, not {op}", op.column,
+                                      zh=f"容差（±）只能用于 == 或 !=，不能用于 {op}")
         op = str(op)
         return lambda env: compare(op, as_number(env, lf(env)), as_number(env, rf(env)),
                                    as_number(env, tf(env)) if tf else None)
@@ -651,19 +654,21 @@ class _Compiler:
         name, *args = node.children
         args = [a for a in args if a is not None]
         if str(name) not in FUNCTIONS:
-            raise ExpressionError(f"unknown function {name}() (known: {', '.join(sorted(FUNCTIONS))})", name.column)
+            raise ExpressionError(f"unknown function {name}() (known: {', '.join(sorted(FUNCTIONS))})", name.column,
+                                  zh=f"未知的函数 {name}()（可用：{'、'.join(sorted(FUNCTIONS))}）")
         fn, arity = FUNCTIONS[str(name)]
         if arity is not None and len(args) != arity:
-            raise ExpressionError(f"{name}() takes {arity} argument(s), got {len(args)}", name.column)
+            raise ExpressionError(f"{name}() takes {arity} argument(s), got {len(args)}", name.column,
+                                  zh=f"{name}() 需要 {arity} 个参数，实际 {len(args)} 个")
         if not args:
-            raise ExpressionError(f"{name}() needs arguments", name.column)
+            raise ExpressionError(f"{name}() needs arguments", name.column, zh=f"{name}() 缺少参数")
         before = len(self.refs)
         built = [self.build(a) for a in args]
         if str(name) not in _AGGREGATES:
             for spec in self.refs[before:]:
                 if spec.is_multi:
                     raise ExpressionError(f"{spec.text} names several cells; only sum(), min(), max() take those",
-                                          spec.column)
+                                          spec.column, zh=f"{spec.text} 指向多个单元格，只能放在 sum()、min()、max() 中")
         return lambda env: fn(env, [b(env) for b in built])
 
 
@@ -840,20 +845,23 @@ def _check_globs(compiler: _Compiler, tree):
     for ref in tree.iter_subtrees():
         if _is_glob(ref) and id(ref) not in allowed:
             raise ExpressionError(f"{'.'.join(map(str, ref.children))} names several cells; wrap it in sum()",
-                                  ref.children[0].column)
+                                  ref.children[0].column,
+                                  zh=f"{'.'.join(map(str, ref.children))} 指向多个单元格，请放在 sum() 中")
 
 
 def parse(source: str) -> Tree:
     try:
         return expr_parser().parse(source)
     except UnexpectedEOF:
-        raise ExpressionError("the expression ends too early", len(source) + 1) from None
+        raise ExpressionError("the expression ends too early", len(source) + 1, zh="表达式不完整") from None
     except UnexpectedCharacters as err:
-        raise ExpressionError(f"unexpected character {source[err.pos_in_stream]!r}", err.column) from None
+        raise ExpressionError(f"unexpected character {source[err.pos_in_stream]!r}", err.column,
+                              zh=f"无法识别的字符 {source[err.pos_in_stream]!r}") from None
     except UnexpectedToken as err:
         if err.token.type == "$END":
-            raise ExpressionError("the expression ends too early", len(source) + 1) from None
-        raise ExpressionError(f"unexpected {str(err.token)!r}", err.column) from None
+            raise ExpressionError("the expression ends too early", len(source) + 1, zh="表达式不完整") from None
+        raise ExpressionError(f"unexpected {str(err.token)!r}", err.column,
+                              zh=f"此处不应出现 {str(err.token)!r}") from None
     except UnexpectedInput as err:  # pragma: no cover - other lark input errors
         raise ExpressionError(str(err).splitlines()[0], getattr(err, "column", None)) from None
 
@@ -875,7 +883,8 @@ def compile_expression(source: str) -> Compiled:
     tf = compiler.build(rest[1]) if rest else None
     op = str(op)
     if tf is not None and op not in ("==", "=", "!=", "≠"):
-        raise ExpressionError(f"a tolerance (±) goes only with == or !=, not {op}", tree.children[1].column)
+        raise ExpressionError(f"a tolerance (±) goes only with == or !=, not {op}", tree.children[1].column,
+                              zh=f"容差（±）只能用于 == 或 !=，不能用于 {op}")
 
     def fn(env):
         return compare(op, as_number(env, lf(env)), as_number(env, rf(env)), as_number(env, tf(env)) if tf else None)
@@ -900,23 +909,28 @@ def validate_refs(compiled: Compiled, bound: set[str]):
     known = templates()
     for ref in compiled.refs:
         if ref.table not in known:
-            raise ExpressionError(f"unknown table {ref.table!r} (templates: {', '.join(known)})", ref.column)
+            raise ExpressionError(f"unknown table {ref.table!r} (templates: {', '.join(known)})", ref.column,
+                                  zh=f"未知的表 {ref.table!r}（可用的模板：{'、'.join(known)}）")
         ts = known[ref.table]
         has_blocks = ts[0].has_blocks
         want = 3 if has_blocks else 2
         shape = "table.block.row.column" if has_blocks else "table.row.column"
         if len(ref.parts) != want:
-            raise ExpressionError(f"{ref.text}: {ref.table} cells are named {shape}", ref.column)
+            raise ExpressionError(f"{ref.text}: {ref.table} cells are named {shape}", ref.column,
+                                  zh=f"{ref.text}：{ref.table} 的单元格写作 {shape}")
         for level, part in enumerate(ref.parts):
             if part.startswith("$"):
                 if part[1:] not in bound:
                     raise ExpressionError(f"{ref.text}: {part} is not bound by for_each (bound: "
-                                          f"{', '.join('$' + b for b in sorted(bound)) or 'none'})", ref.column)
+                                          f"{', '.join('$' + b for b in sorted(bound)) or 'none'})", ref.column,
+                                          zh=f"{ref.text}：{part} 未在 for_each 中绑定（已绑定："
+                                             f"{'、'.join('$' + b for b in sorted(bound)) or '无'}）")
                 continue
             keys = _level_keys(ts, level, has_blocks)
             if not expand(sorted(keys), part):
                 raise ExpressionError(f"{ref.text}: {part!r} is not a key of {ref.table} "
-                                      f"(known: {', '.join(sorted(keys))})", ref.column)
+                                      f"(known: {', '.join(sorted(keys))})", ref.column,
+                                      zh=f"{ref.text}：{part!r} 不是 {ref.table} 的键（可用：{'、'.join(sorted(keys))}）")
 
 
 # ---- for_each -----------------------------------------------------------------------------------
@@ -954,16 +968,18 @@ def parse_domains(spec) -> tuple[Domain, ...]:
     for item in items:
         m = _FOR_EACH.match(item.strip())
         if not m:
-            raise ValueError(f"for_each {item!r}: expected <table>.rows|columns|blocks|cells, e.g. t3.columns")
+            raise Problem(f"for_each {item!r}: expected <table>.rows|columns|blocks|cells, e.g. t3.columns",
+                          f"for_each {item!r}：应写作 <表>.rows|columns|blocks|cells，例如 t3.columns")
         if m.group(1) not in templates():
-            raise ValueError(f"for_each {item!r}: unknown table {m.group(1)!r}")
+            raise Problem(f"for_each {item!r}: unknown table {m.group(1)!r}", f"for_each {item!r}：未知的表 {m.group(1)!r}")
         domain = Domain(m.group(1), m.group(2))
         if domain.kind == "blocks" and not templates()[domain.table][0].has_blocks:
-            raise ValueError(f"for_each {item!r}: {domain.table} has no blocks")
+            raise Problem(f"for_each {item!r}: {domain.table} has no blocks", f"for_each {item!r}：{domain.table} 没有分块")
         domains.append(domain)
     names = [v for d in domains for v in d.variables]
     if len(names) != len(set(names)):
-        raise ValueError(f"for_each binds a variable twice: {', '.join('$' + n for n in names)}")
+        raise Problem(f"for_each binds a variable twice: {', '.join('$' + n for n in names)}",
+                      f"for_each 重复绑定了变量：{'、'.join('$' + n for n in names)}")
     return tuple(domains)
 
 

@@ -22,11 +22,13 @@ from functools import lru_cache
 
 import regex
 
+from .errors import Problem
+
 TIMEOUT_SECONDS = 0.5
 
 
-class PatternError(ValueError):
-    pass
+class PatternError(Problem):
+    """A rule's regular expression does not compile, or ran past its time bound."""
 
 
 @lru_cache(maxsize=4096)
@@ -34,7 +36,7 @@ def compile_pattern(source: str) -> "regex.Pattern":
     try:
         return regex.compile(source, regex.MULTILINE | regex.V0)
     except regex.error as err:
-        raise PatternError(f"invalid regular expression {source!r}: {err}") from None
+        raise PatternError(f"invalid regular expression {source!r}: {err}", f"正则表达式无效 {source!r}：{err}") from None
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def _first_start(starts: tuple[str, ...], text: str, pos: int, end: int) -> int:
 
 
 def _too_slow(source: str) -> PatternError:
-    return PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)")
+    return PatternError(f"pattern {source!r} took longer than {TIMEOUT_SECONDS}s (catastrophic backtracking?)",
+                        f"正则表达式 {source!r} 运行超过 {TIMEOUT_SECONDS} 秒（可能是灾难性回溯）")
 
 
 def finditer(source: str, text: str, pos: int = 0, endpos: int | None = None):

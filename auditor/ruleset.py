@@ -18,7 +18,7 @@ import yaml
 
 from . import resource_dir
 from .checks import KINDS
-from .errors import RuleFileError
+from .errors import RuleFileError, chinese
 from .schema import load_schema
 
 SKIP_DIRS = {"profiles", "vocabulary", "templates"}
@@ -67,13 +67,14 @@ def _load_yaml(path: Path):
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise RuleFileError(path, f"cannot read rule file ({err})")
+        raise RuleFileError(path, f"cannot read rule file ({err})", zh=f"无法读取规则文件（{err}）")
     try:
         data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise RuleFileError(path, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None)
+        raise RuleFileError(path, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None,
+                            zh=f"YAML 语法错误：{problem}")
     return data, _LazyNode(text)
 
 
@@ -122,17 +123,52 @@ def _validate(path: Path, data, node, schema: dict, prefix=()):
     import jsonschema
 
     err = jsonschema.exceptions.best_match(errors) or errors[0]
-    parts = list(prefix) + list(err.absolute_path)
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+    en, zh, key = schema_problem(err)
+    parts = list(prefix) + list(err.absolute_path) + key
+    raise RuleFileError(path, en, line=line_of(node, parts), pointer=_pointer(parts), zh=zh)
+
+
+_TYPES_ZH = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "true/false",
+             "array": "列表", "object": "映射（键: 值）", "null": "空值"}
+
+
+def _json_type(value) -> str:
+    for name, kinds in (("boolean", bool), ("integer", int), ("number", float), ("string", str),
+                        ("array", list), ("object", dict)):
+        if isinstance(value, kinds):
+            return name
+    return "null"
+
+
+def _types_zh(types) -> str:
+    return "或".join(_TYPES_ZH.get(t, t) for t in ([types] if isinstance(types, str) else types))
+
+
+def schema_problem(err) -> tuple[str, str, list]:
+    """A schema violation in English and Chinese, and the key it is about when that key is not
+    yet in the error's path (an unknown key)."""
+    kind, value, instance = err.validator, err.validator_value, err.instance
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        extra = sorted(set(instance) - set(err.schema.get("properties", {})))
         if extra:
-            parts.append(extra[0])
-            message = f"unknown key {extra[0]!r}"
-        else:
-            message = err.message
-    else:
-        message = err.message
-    raise RuleFileError(path, message, line=line_of(node, parts), pointer=_pointer(parts))
+            return f"unknown key {extra[0]!r}", f"未知的键 {extra[0]!r}", [extra[0]]
+    if kind == "required":
+        missing = next((name for name in value if name not in instance), value[0])
+        return err.message, f"缺少必需的键 {missing!r}", []
+    zh = {
+        "enum": lambda: f"{instance!r} 不是允许的值（可选：{'、'.join(map(str, value))}）",
+        "const": lambda: f"应为 {value!r}，而不是 {instance!r}",
+        "type": lambda: f"{instance!r} 应为{_types_zh(value)}，而不是{_types_zh(_json_type(instance))}",
+        "pattern": lambda: f"{instance!r} 不符合格式 {value}",
+        "minLength": lambda: "不能为空" if value == 1 else f"{instance!r} 太短（至少 {value} 个字符）",
+        "minItems": lambda: "列表不能为空" if value == 1 else f"列表至少要有 {value} 项",
+        "minimum": lambda: f"{instance!r} 小于最小值 {value}",
+        "uniqueItems": lambda: "列表中有重复的项",
+        "format": lambda: f"{instance!r} 不是有效的 {value}",
+        "oneOf": lambda: f"{instance!r} 不符合任何一种允许的写法",
+        "anyOf": lambda: f"{instance!r} 不符合任何一种允许的写法",
+    }.get(kind)
+    return err.message, zh() if zh else f"不符合 schema：{err.message}", []
 
 
 # ---- loading ----------------------------------------------------------------------------------
@@ -153,21 +189,25 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as err:
-        raise RuleFileError(path, f"cannot read rule file ({err.strerror or err})")
+        raise RuleFileError(path, f"cannot read rule file ({err.strerror or err})",
+                            zh=f"无法读取规则文件（{err.strerror or err}）")
 
 
 def _validated_data(path: Path, content: bytes) -> dict:
     data, node = _load_yaml(path)
     if not isinstance(data, dict):
-        raise RuleFileError(path, "a rule file must be a YAML mapping", line=1, pointer="")
+        raise RuleFileError(path, "a rule file must be a YAML mapping", line=1, pointer="",
+                            zh="规则文件的顶层必须是映射（键: 值）")
     _validate(path, data, node, load_schema("rule.schema.json"))
     if data["id"] != path.stem:
         raise RuleFileError(path, f"id {data['id']!r} does not match the file name {path.stem!r}",
-                            line=line_of(node, ["id"]), pointer="/id")
+                            line=line_of(node, ["id"]), pointer="/id",
+                            zh=f"id {data['id']!r} 与文件名 {path.stem!r} 不一致")
     check = KINDS.get(data["kind"])
     if check is None:
         raise RuleFileError(path, f"unknown check kind {data['kind']!r} (known: {', '.join(sorted(KINDS))})",
-                            line=line_of(node, ["kind"]), pointer="/kind")
+                            line=line_of(node, ["kind"]), pointer="/kind",
+                            zh=f"未知的检查类型 {data['kind']!r}（可用：{'、'.join(sorted(KINDS))}）")
     _validate(path, data["params"], node, check.PARAMS_SCHEMA, prefix=["params"])
     _check_in_force_on(path, node, data["applies_to"].get("in_force_on"))
     for key in ("message", "message_en"):
@@ -183,7 +223,7 @@ def _build(path: Path, data: dict, node) -> Rule:
     except ValueError as err:
         parts = ["params"] + list(getattr(err, "path", ()))
         node = node or _LazyNode(path.read_text(encoding="utf-8"))
-        raise RuleFileError(path, str(err), line=line_of(node, parts), pointer=_pointer(parts))
+        raise RuleFileError(path, str(err), line=line_of(node, parts), pointer=_pointer(parts), zh=chinese(err))
     return Rule(
         id=data["id"], name=data["name"], category=data["category"], title=data["title"],
         title_en=data["title_en"], severity=data["severity"], applies_to=data["applies_to"],
@@ -201,7 +241,7 @@ def _check_in_force_on(path, node, spec: str | None):
         date.fromisoformat(spec.strip().lstrip("<>=").strip())
     except ValueError as err:
         raise RuleFileError(path, f"in_force_on: {err}", line=line_of(node, ["applies_to", "in_force_on"]),
-                            pointer="/applies_to/in_force_on")
+                            pointer="/applies_to/in_force_on", zh=f"in_force_on 不是有效日期：{spec}")
 
 
 REPORT_FIELDS = ("year", "agency", "title", "edition", "doc_type")
@@ -212,20 +252,22 @@ def _check_template(path, node, key, template, check_fields):
     try:
         names = {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
     except ValueError as err:
-        raise RuleFileError(path, f"bad message template: {err}", line=line_of(node, [key]), pointer=f"/{key}")
+        raise RuleFileError(path, f"bad message template: {err}", line=line_of(node, [key]), pointer=f"/{key}",
+                            zh=f"提示模板有误：{err}")
     if check_fields is None:
         return
     allowed = set(REPORT_FIELDS) | set(check_fields) | {f[:-3] for f in check_fields if f.endswith("_en")}
     unknown = sorted(names - allowed)
     if unknown:
         raise RuleFileError(path, f"unknown placeholder {{{unknown[0]}}} (available: {', '.join(sorted(allowed))})",
-                            line=line_of(node, [key]), pointer=f"/{key}")
+                            line=line_of(node, [key]), pointer=f"/{key}",
+                            zh=f"未知的占位符 {{{unknown[0]}}}（可用：{'、'.join(sorted(allowed))}）")
 
 
 def rule_files(directory: Path) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
-        raise RuleFileError(directory, "rule directory not found")
+        raise RuleFileError(directory, "rule directory not found", zh="找不到规则目录")
     return sorted(p for p in directory.rglob("*.yaml")
                   if not p.name.endswith(".cases.yaml") and not SKIP_DIRS & set(p.relative_to(directory).parts[:-1]))
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import resource_dir
+from .errors import Problem
 from .model import Cell, Report, Row, Span, Table
 
 # ---- cell values ------------------------------------------------------------------------------
@@ -362,7 +363,8 @@ def template_from_dict(data: dict, path: str = "") -> Template:
     groups = {g["key"]: g for g in data.get("groups", ())}
     for g in groups.values():
         if g.get("parent") and g["parent"] not in groups:
-            raise ValueError(f"group {g['key']!r}: unknown parent {g['parent']!r}")
+            raise Problem(f"group {g['key']!r}: unknown parent {g['parent']!r}",
+                          f"分组 {g['key']!r}：未知的上级分组 {g['parent']!r}")
     top_columns = _columns(data.get("columns", ()))
     top_rows = _rows(data.get("rows", ()), groups)
     if data["layout"] == "single":
@@ -372,7 +374,8 @@ def template_from_dict(data: dict, path: str = "") -> Template:
                              _columns(b["columns"]) if "columns" in b else top_columns,
                              _rows(b["rows"], groups) if "rows" in b else top_rows) for b in data.get("blocks", ()))
     if not blocks or any(not b.columns or not b.rows for b in blocks):
-        raise ValueError("every block needs columns and rows (a single layout: top-level columns and rows)")
+        raise Problem("every block needs columns and rows (a single layout: top-level columns and rows)",
+                      "每个分块都需要 columns 和 rows（单一布局时写在顶层）")
     return Template(data["table"], tuple(data["editions"]), data["title"], data["title_en"], data["short"],
                     data["short_en"], data["section"], data["layout"], blocks,
                     {k: (g["label"], _aliases(g)) for k, g in groups.items()},
@@ -380,14 +383,14 @@ def template_from_dict(data: dict, path: str = "") -> Template:
 
 
 def load_template(path: Path) -> Template:
-    from .errors import RuleFileError
+    from .errors import RuleFileError, chinese
     from .ruleset import load_validated_yaml
 
     data = load_validated_yaml(path, "template.schema.json")
     try:
         return template_from_dict(data, str(path))
     except ValueError as err:
-        raise RuleFileError(path, str(err))
+        raise RuleFileError(path, str(err), zh=chinese(err))
 
 
 @lru_cache(maxsize=None)

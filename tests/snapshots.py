@@ -1,7 +1,7 @@
 """Regenerate the reviewed snapshots: `make snapshots` (then read the diff before committing).
 
 - tests/golden/<example>.json: `auditor parse --format json` of each file in reports_examples/
-- reports_examples/expected/<example>.json: `auditor audit --format json --show-pass` of each
+- tests/expected/<example>.json: `auditor audit --format json --show-pass` of each
   example, with the fixed audit date below so that the snapshot does not depend on today.
 """
 
@@ -13,12 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "reports_examples"
 GOLDEN = ROOT / "tests" / "golden"
-EXPECTED = EXAMPLES / "expected"
+EXPECTED = ROOT / "tests" / "expected"
 AS_OF = date(2026, 11, 23)
 
 
 def example_files() -> list[Path]:
-    return sorted(p for p in EXAMPLES.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix != ".md")
+    """Every file of reports_examples/ is an example (`make audit` audits them all)."""
+    return sorted(p for p in EXAMPLES.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def relative(path: Path) -> str:

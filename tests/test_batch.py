@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -203,10 +205,23 @@ def test_parallel_results_keep_input_order(batch_dir, settings):
     assert [r.path for r in audit_files(paths, settings, jobs=2)] == [str(p) for p in paths]
 
 
-@pytest.mark.parametrize("bad", [["--jobs", "-1"], ["--format", "xml"]])
-def test_bad_batch_options_are_usage_errors(bad):
-    result = _audit_cli(EXAMPLES / GOOD_SOURCES[0], *bad)
-    assert result.exit_code == 2 and "auditor:" in result.output
+@pytest.mark.parametrize("bad,zh", [(["--jobs", "-1"], "--jobs 应为 0"), (["--format", "xml"], "未知的格式 'xml'"),
+                                    (["--fail-on", "fatal"], "--fail-on 只能是"), (["--as-of", "2026-02-30"], "--as-of 应为日期"),
+                                    (["--lang", "fr"], "--lang 只能是 zh 或 en")])
+def test_bad_batch_options_are_one_line_usage_errors(bad, zh):
+    result = runner.invoke(app, ["audit", str(EXAMPLES / GOOD_SOURCES[0]), *bad])
+    assert result.exit_code == 2 and result.output.startswith(f"auditor: {zh}") and result.output.count("\n") == 1
+
+
+def test_hidden_files_are_left_out_and_counted(tmp_path):
+    for name in ("a.txt", ".DS_Store", ".git/config", "sub/b.txt", "sub/.~lock.b.txt#"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((EXAMPLES / GOOD_SOURCES[0]).read_text(encoding="utf-8"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(tmp_path), "-f", "csv-summary",
+                           "--fail-on", "never"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == "auditor: 跳过了 3 个隐藏文件（文件名或所在文件夹以 . 开头）\n"
+    audited = {Path(line.split(",")[0]).relative_to(tmp_path).as_posix() for line in proc.stdout.splitlines()[1:]}
+    assert audited == {"a.txt", "sub/b.txt"}
 
 
 @pytest.mark.parametrize("jobs", ["2", "0"])
@@ -327,7 +342,7 @@ def test_progress_bar_leaves_redirected_stdout_alone(monkeypatch, capsys):
 
 def test_unwritable_output_is_a_usage_error(tmp_path):
     result = _audit_cli(EXAMPLES / GOOD_SOURCES[0], "-f", "json", "-o", tmp_path / "missing" / "out.json")
-    assert result.exit_code == 2 and "cannot write" in result.output
+    assert result.exit_code == 2 and "无法写入" in result.output and result.output.count("\n") == 1
 
 
 def test_cli_module_imports_no_heavy_dependency():

@@ -53,22 +53,22 @@ def test_extra_rule_dirs_are_relative_to_the_config(tmp_path):
     assert config.rule_dirs == ((tmp_path / "local").resolve(),)
 
 
-@pytest.mark.parametrize("text,words,line", [
-    ("severity: {TL05: fatal}\n", "'fatal' is not one of", 1),
-    ("colour: red\n", "unknown key 'colour'", 1),
-    ("extends: lenient\n", "unknown profile 'lenient'", 1),
-    ('params:\n  TL04: {not_after: "next March"}\n', "malformed deadline", 2),
-    ("params:\n  TL04: {bogus: 1}\n", "unknown key 'bogus'", 2),
-    ("disable: [ZZ99]\n", "no rule 'ZZ99'", 1),
+@pytest.mark.parametrize("text,words,zh_words,line", [
+    ("severity: {TL05: fatal}\n", "'fatal' is not one of", "'fatal' 不是允许的值", 1),
+    ("colour: red\n", "unknown key 'colour'", "未知的键 'colour'", 1),
+    ("extends: lenient\n", "unknown profile 'lenient'", "未知的配置方案 'lenient'", 1),
+    ('params:\n  TL04: {not_after: "next March"}\n', "malformed deadline", "截止日期写法有误 'next March'", 2),
+    ("params:\n  TL04: {bogus: 1}\n", "unknown key 'bogus'", "未知的键 'bogus'", 2),
+    ("disable: [ZZ99]\n", "no rule 'ZZ99'", "没有要配置的规则 'ZZ99'", 1),
 ])
-def test_config_errors_name_the_file_and_line(tmp_path, text, words, line):
+def test_config_errors_name_the_file_and_line(tmp_path, text, words, zh_words, line):
     path = write(tmp_path, text)
     with pytest.raises(RuleFileError) as err:
         apply_config(load_rules(), load_config(path))
-    message = str(err.value)
-    assert words in message
-    if line:
-        assert message.startswith(f"{path}:{line}:")
+    assert words in str(err.value) and str(err.value) == err.value.message("en")
+    assert zh_words in err.value.message("zh")
+    for message in (err.value.message("en"), err.value.message("zh")):
+        assert message.startswith(f"{path}:{line}: ")
 
 
 def run_cli(*args):

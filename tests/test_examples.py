@@ -19,6 +19,13 @@ def test_every_example_has_snapshots():
         assert (snapshots.GOLDEN / snapshots.snapshot_name(path)).is_file(), f"no golden parse for {path.name}"
 
 
+def test_no_snapshot_without_its_example():
+    names = {snapshots.snapshot_name(p) for p in EXAMPLES}
+    for folder in (snapshots.EXPECTED, snapshots.GOLDEN):
+        orphans = sorted(p.name for p in folder.glob("*.json") if p.name not in names)
+        assert not orphans, f"{folder.name}/ holds snapshots of examples that no longer exist: {orphans}"
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_expected_findings(path):
     expected = (snapshots.EXPECTED / snapshots.snapshot_name(path)).read_text(encoding="utf-8")

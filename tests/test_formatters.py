@@ -225,6 +225,20 @@ def test_text_single_document_has_no_closing_tables():
     assert "汇总" not in out and out.endswith("\n") and not out.endswith("\n\n")
 
 
+def test_a_document_that_is_no_report_says_why_nothing_applies():
+    from dataclasses import replace
+
+    notice = replace(document(title="会议通知", agency=None, year=None, findings=[finding("STR01", Status.NOT_APPLICABLE)]),
+                     doc_type="other", edition=None)
+    results = [FileResult("reports/通知.txt", (notice,)), MIXED[1]]
+    for lang in ("zh", "en"):
+        said = "not recognised as an annual report" if lang == "en" else "未识别为政府信息公开工作年度报告"
+        blocks = text.render(results, options(lang)).split("\n\n")
+        assert said in blocks[0] and said not in blocks[1]  # a report with nothing failing says something else
+        page = html_out.render(results, options(lang))
+        assert page.count(said) == 1 and html_out.t("none", lang) in page
+
+
 def test_the_vendored_sarif_schema_rejects_a_bad_log():
     log = json.loads(sarif.render(MIXED, options()))
     log["runs"][0]["results"][0]["level"] = "fatal"

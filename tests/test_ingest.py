@@ -55,6 +55,7 @@ def test_cli_bad_input_exit_2_one_line_no_traceback(tmp_path, command, lang, emp
 
 
 def test_missing_path_is_usage_error(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(tmp_path / "nope.txt")],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+    for lang, problem in (("zh", "文件或文件夹不存在"), ("en", "no such file or directory")):
+        proc = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(tmp_path / "nope.txt"), "--lang", lang],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2 and proc.stderr == f"auditor: {tmp_path / 'nope.txt'}: {problem}\n"

@@ -185,8 +185,8 @@ def _cases(*pairs) -> str:
     return "\n".join(out) + "\n"
 
 
-def _rules_test(folder):
-    return subprocess.run([sys.executable, "-m", "auditor.cli", "rules", "test", str(folder)],
+def _rules_test(folder, *options):
+    return subprocess.run([sys.executable, "-m", "auditor.cli", "rules", "test", str(folder), *options],
                           capture_output=True, text=True)
 
 
@@ -195,7 +195,7 @@ def test_a_supervisor_adds_an_identity_as_yaml_only(tmp_path):
     (tmp_path / "XT01.cases.yaml").write_text(_cases(("within", 1, "pass"), ("exceeds", 5, "fail")), encoding="utf-8")
     proc = _rules_test(tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "2 passed, 0 failed" in proc.stdout
+    assert "2 个用例通过，0 个失败" in proc.stdout
 
 
 def test_a_wrong_case_expectation_is_reported(tmp_path):
@@ -212,8 +212,10 @@ def test_a_bad_expression_is_a_one_line_rule_file_error(tmp_path):
     (tmp_path / "XT01.cases.yaml").write_text(_cases(("within", 1, "pass"), ("exceeds", 5, "fail")), encoding="utf-8")
     proc = _rules_test(tmp_path)
     assert proc.returncode == 2
-    [line] = proc.stderr.strip().splitlines()
-    assert "XT01.yaml:12: params.assert: unexpected ')' (column 31)" in line  # the line of `assert:`
+    [line] = proc.stderr.strip().splitlines()  # the line of `assert:`
+    assert "XT01.yaml:12: params.assert：此处不应出现 ')'（第 31 列）（位置 /params/assert）" in line
+    [line] = _rules_test(tmp_path, "--lang", "en").stderr.strip().splitlines()
+    assert "XT01.yaml:12: params.assert: unexpected ')' (column 31) at /params/assert" in line
 
 
 # ---- through the CLI ----------------------------------------------------------------------------

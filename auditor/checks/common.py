@@ -8,6 +8,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 
+from ..errors import Problem, chinese
 from ..findings import with_reason
 from ..model import Report, Section, Span
 from ..patterns import compile_pattern, finditer, search
@@ -22,21 +23,13 @@ FIELD_LABELS = {
 }
 
 
-class ParamError(ValueError):
-    """A bad value in a rule's params; `path` locates it below /params."""
-
-    def __init__(self, message: str, path=()):
-        super().__init__(message)
-        self.path = tuple(path)
-
-
 def compile_all(patterns, *where) -> list[str]:
     """Validate patterns at rule-load time; `where` is their path below params."""
     for i, p in enumerate(patterns):
         try:
             compile_pattern(p)
         except ValueError as err:
-            raise ParamError(str(err), (*where, i)) from None
+            raise Problem(str(err), chinese(err), (*where, i)) from None
     return list(patterns)
 
 

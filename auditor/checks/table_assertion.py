@@ -17,6 +17,7 @@ from ..expr import (CellNumbers, Compiled, Env, ExpressionError, PlainReader, Un
                     cell_number, compare, compile_expression, instance_key, instances, number_fits, parse_domains,
                     resolve_refs, substitute, touched_cells, validate_refs)
 from ..findings import Evidence, Outcome, Status
+from ..errors import Problem, chinese
 from ..tables import Kind, aligned, report_cache
 
 KIND = "table_assertion"
@@ -54,12 +55,9 @@ class Prepared:
         return self.expression.tables[0]
 
 
-class ParamError(ValueError):
-    """A bad parameter; `path` (under params) lets the loader name the line of that key."""
-
-    def __init__(self, key: str, message: str):
-        super().__init__(f"params.{key}: {message}")
-        self.path = [key]
+def param_error(key: str, err: Exception) -> Problem:
+    """A bad parameter under params.<key>, whose line the loader names."""
+    return Problem(f"params.{key}: {err}", f"params.{key}：{chinese(err)}", [key])
 
 
 def prepare(params) -> Prepared:
@@ -69,15 +67,15 @@ def prepare(params) -> Prepared:
         bound = {v for d in domains for v in d.variables}
         validate_refs(expression, bound)
     except ExpressionError as err:
-        raise ParamError("assert", str(err)) from None
+        raise param_error("assert", err) from None
     except ValueError as err:
-        raise ParamError("for_each", str(err)) from None
+        raise param_error("for_each", err) from None
     if not expression.refs:
-        raise ParamError("assert", "the expression names no table cell")
-    unused = bound - expression.variables
+        raise param_error("assert", Problem("the expression names no table cell", "表达式没有引用任何表格单元格"))
+    unused = sorted("$" + v for v in bound - expression.variables)
     if unused:
-        raise ParamError("for_each", f"binds {', '.join('$' + v for v in sorted(unused))} "
-                                     "but params.assert does not use it")
+        raise param_error("for_each", Problem(f"binds {', '.join(unused)} but params.assert does not use it",
+                                              f"绑定了 {'、'.join(unused)}，但 params.assert 没有用到"))
     return Prepared(expression, domains, tuple(params.get("only", ())), tuple(params.get("except", ())),
                     params.get("blank", "indeterminate"), params.get("localize", True))
 

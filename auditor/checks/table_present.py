@@ -3,6 +3,7 @@ out on the template of the report's edition (2019 for report years 2019–2020, 
 
 from __future__ import annotations
 
+from ..errors import Problem
 from ..findings import Evidence, Outcome, Status, failed, indeterminate, passed
 from ..tables import aligned, alternatives, templates
 
@@ -19,7 +20,8 @@ PARAMS_SCHEMA = {
 
 def prepare(params):
     if params["table"] not in templates():
-        raise ValueError(f"params.table: unknown table {params['table']!r} (templates: {', '.join(templates())})")
+        raise Problem(f"params.table: unknown table {params['table']!r} (templates: {', '.join(templates())})",
+                      f"params.table：未知的表 {params['table']!r}（可用的模板：{'、'.join(templates())}）")
     return params
 
 

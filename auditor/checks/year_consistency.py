@@ -7,7 +7,8 @@ from datetime import date
 from ..dates import chinese_number
 from ..findings import Evidence, failed, passed, with_reason
 from ..patterns import compile_pattern, finditer
-from .common import IF_MISSING_SCHEMA, ParamError, compile_all
+from ..errors import Problem
+from .common import IF_MISSING_SCHEMA, compile_all
 
 KIND = "year_consistency"
 MESSAGE_FIELDS = ("found", "stated")  # values a rule message may name
@@ -26,7 +27,8 @@ PARAMS_SCHEMA = {
 def prepare(params):
     for i, p in enumerate(compile_all(params.get("statements", []), "statements")):
         if "year" not in compile_pattern(p).groupindex:
-            raise ParamError(f"statement pattern needs a (?P<year>…) group: {p!r}", ("statements", i))
+            raise Problem(f"statement pattern needs a (?P<year>…) group: {p!r}",
+                             f"年度表述的正则需要 (?P<year>…) 分组：{p!r}", ("statements", i))
     return params
 
 

@@ -20,6 +20,9 @@ STATUS_LABELS = {
 SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 DOC_TYPE_LABELS = {"annual_report": ("年度报告", "annual report"), "guide": ("公开指南", "guide"),
                    "other": ("其他", "other")}
+# what a document of type `other` shows instead of findings: every rule is not applicable to it
+NOT_A_REPORT = ("未识别为政府信息公开工作年度报告或政府信息公开指南，没有适用的规则",
+                "not recognised as an annual report or a disclosure guide: no rule applies")
 KIND_LABELS = {"government": ("人民政府", "people's government"), "department": ("政府部门", "department"),
                "township": ("乡镇街道", "township")}
 

@@ -14,7 +14,7 @@ import tempfile
 from html import escape
 
 from .. import __version__
-from .common import (DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format, Tally,
+from .common import (DOC_TYPE_LABELS, KIND_LABELS, NOT_A_REPORT, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format, Tally,
                      label, render_with)
 
 _T = {
@@ -25,6 +25,7 @@ _T = {
     "unreadable": ("无法读取", "Unreadable"), "rule": ("规则", "Rule"), "severity": ("严重程度", "Severity"),
     "status": ("状态", "Status"), "message": ("说明", "Finding"), "evidence": ("原文", "Evidence"),
     "basis": ("依据", "Basis"), "none": ("无可显示的问题。", "Nothing to show."),
+    "not_a_report": NOT_A_REPORT,
     "totals": ("{files} 个文件，{documents} 份文档，{unreadable} 个无法读取；审计日期 {as_of}",
                "{files} files, {documents} documents, {unreadable} unreadable; audit date {as_of}"),
     "page": ("第 {page} 页", "page {page}"), "untitled": ("(无标题)", "(untitled)"),
@@ -105,7 +106,7 @@ def document_section(doc, index: int, options) -> str:
     header = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("rule", "severity", "status", "message", "basis"))
     rows = "".join(finding_row(f, lang) for f in shown)
     body = (f'<table class="findings"><tr>{header}</tr>{rows}</table>' if shown
-            else f"<p>{escape(t('none', lang))}</p>")
+            else f"<p>{escape(t('not_a_report' if doc.doc_type == 'other' else 'none', lang))}</p>")
     return (f'<section id="{_anchor(index, doc.segment)}"><h2>{escape(doc.source)} #{doc.segment} · {title}</h2>'
             f'<p class="meta">{meta}</p>{body}</section>\n')
 

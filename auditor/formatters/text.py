@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .common import (DOC_TYPE_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format,
+from .common import (DOC_TYPE_LABELS, KIND_LABELS, NOT_A_REPORT, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format,
                      counts_dict, label, render_with)
 
 _MARK = {"fail": "✗", "indeterminate": "?", "error": "!", "pass": "✓", "not_applicable": "-"}
@@ -15,6 +15,8 @@ _T = {
     "summary": ("汇总", "summary"), "documents": ("份文档", "documents"), "files": ("个文件", "files"),
     "no_title": ("(无标题)", "(untitled)"), "doc": ("文档", "document"),
     "by_agency_year": ("按机关和年度汇总", "by agency and year"),
+    "none_apply": ("没有适用的规则", "no rule applies"),
+    "not_a_report": NOT_A_REPORT,
     "file_header": (("文件", "#", "年度", "机关", "错误", "警告", "无法判断"),
                     ("file", "#", "year", "agency", "errors", "warnings", "undecided")),
     "group_header": (("机关", "年度", "文档", "有错误的文档", "错误", "警告", "无法判断"),
@@ -29,6 +31,8 @@ def t(key, lang):
 def _counts_line(facts, lang) -> str:
     c = counts_dict(facts.by_status, facts.failing)
     parts = [f"{label(STATUS_LABELS, s, lang)} {n}" for s, n in c["by_status"].items() if n and s != "not_applicable"]
+    if not parts:
+        return t("not_a_report" if facts.doc_type == "other" else "none_apply", lang)
     sev = ", ".join(f"{label(SEVERITY_LABELS, s, lang)} {n}" for s, n in c["failing_by_severity"].items() if n)
     return " · ".join(parts) + (f" ({sev})" if sev else "")
 
