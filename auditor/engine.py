@@ -12,6 +12,7 @@ from operator import attrgetter
 
 from .checks import KINDS
 from .checks.common import REFERENCE_ORDER, reference_date
+from .errors import chinese
 from .findings import SEVERITIES, Finding, Location, Outcome, Status, new_finding, new_location
 from .memo import Memo
 from .model import Report
@@ -176,7 +177,7 @@ def _checked(rule: Rule, report: Report, ctx: Context) -> Outcome:
     try:
         return KINDS[rule.kind].check(report, rule, ctx)
     except PatternError as err:
-        return Outcome(Status.ERROR, reason=(str(err), str(err)))
+        return Outcome(Status.ERROR, reason=(chinese(err), str(err)))
     except Exception as err:  # a broken check or rule must not stop the audit
         text = f"{type(err).__name__}: {err}"
         return Outcome(Status.ERROR, reason=(text, text))

@@ -179,13 +179,15 @@ def test_runaway_user_pattern_is_an_error_for_that_rule_only(tmp_path):
     write_rule(tmp_path / "slow", rule)
     report = tmp_path / "r.txt"
     report.write_text("某局2021年政府信息公开工作年度报告\n一、总体情况\n" + "一" * 40 + "二\n", encoding="utf-8")
-    proc = run_cli("audit", report, "--rules", tmp_path / "slow", "--format", "json", "--fail-on", "never")
     import json
 
-    [doc] = json.loads(proc.stdout)["reports"]
-    by_rule = {f["rule"]: f for f in doc["findings"]}
-    assert by_rule["XX01"]["status"] == "error" and "took longer" in by_rule["XX01"]["message"]
-    assert by_rule["STR10"]["status"] == "fail"  # the other rules still ran
+    for lang, said in (("zh", "运行超过 0.5 秒"), ("en", "took longer than 0.5s")):
+        proc = run_cli("audit", report, "--rules", tmp_path / "slow", "--format", "json", "--fail-on", "never",
+                       "--lang", lang)
+        [doc] = json.loads(proc.stdout)["reports"]
+        by_rule = {f["rule"]: f for f in doc["findings"]}
+        assert by_rule["XX01"]["status"] == "error" and said in by_rule["XX01"]["message"]
+        assert by_rule["STR10"]["status"] == "fail"  # the other rules still ran
 
 
 def test_unknown_message_placeholder_is_a_rule_error(tmp_path):
