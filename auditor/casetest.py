@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from .audit import apply_overrides
 from .engine import Context, locate, render_message, run_rule
-from .errors import RuleFileError
+from .errors import RuleFileError, chinese, pick
 from .pipeline import parse_file, parse_text
 from .ruleset import _load_yaml, _validate, default_rule_dir, load_rule, load_vocabulary, rule_files
 from .schema import load_schema
@@ -54,29 +55,31 @@ def _document(case: dict, base: Path):
     return parsed, report
 
 
-def run_case(rule, case: dict, base: Path, vocabulary, rules=None) -> CaseResult:
+def run_case(rule, case: dict, base: Path, vocabulary, rules=None, lang: str = "zh") -> CaseResult:
     """Run one case; `rules` is the rule set the rule belongs to (table rules localize errors
-    across their siblings)."""
+    across their siblings). A case's `message` is matched against the Chinese message."""
     as_of = date.fromisoformat(case["as_of"]) if "as_of" in case else DEFAULT_AS_OF
     ctx = Context(vocabulary=vocabulary, as_of=as_of, rules=rules or {rule.id: rule})
+    result = partial(CaseResult, rule.id, case["name"])
     try:
         parsed, report = _document(case, base)
     except Exception as err:
-        return CaseResult(rule.id, case["name"], False, f"cannot read the case: {err}")
+        return result(False, pick(lang, f"无法读取用例：{chinese(err)}", f"cannot read the case: {err}"))
     outcome = run_rule(rule, report, ctx)
-    got = outcome.status.value
-    message = render_message(rule, outcome, report, "zh")
-    if got != case["expect"]:
-        return CaseResult(rule.id, case["name"], False, f"expected {case['expect']}, got {got}: {message}")
+    got, expected = outcome.status.value, case["expect"]
+    message, shown = render_message(rule, outcome, report, "zh"), render_message(rule, outcome, report, lang)
+    if got != expected:
+        return result(False, pick(lang, f"期望 {expected}，实际 {got}：{shown}", f"expected {expected}, got {got}: {shown}"))
     quotes = [locate(parsed, e).text for e in outcome.evidence]
     if "evidence" in case and not any(case["evidence"] in q for q in quotes):
-        return CaseResult(rule.id, case["name"], False, f"evidence {case['evidence']!r} not among {quotes}")
+        return result(False, pick(lang, f"证据 {case['evidence']!r} 不在 {quotes} 之中",
+                                  f"evidence {case['evidence']!r} not among {quotes}"))
     if "message" in case and case["message"] not in message:
-        return CaseResult(rule.id, case["name"], False, f"message lacks {case['message']!r}: {message}")
-    return CaseResult(rule.id, case["name"], True, f"{got}: {message}")
+        return result(False, pick(lang, f"提示中没有 {case['message']!r}：{message}", f"message lacks {case['message']!r}: {message}"))
+    return result(True, f"{got}: {shown}")
 
 
-def run_directory(directory=None) -> list[CaseResult]:
+def run_directory(directory=None, lang: str = "zh") -> list[CaseResult]:
     directory = Path(directory) if directory else default_rule_dir()
     extra = [] if directory.resolve() == default_rule_dir().resolve() else [directory]
     vocabulary = load_vocabulary(extra)
@@ -84,5 +87,5 @@ def run_directory(directory=None) -> list[CaseResult]:
     results = []
     for path in rule_files(directory):
         for case in load_cases_for(path):
-            results.append(run_case(rules[path.stem], case, path.parent, vocabulary, rules))
+            results.append(run_case(rules[path.stem], case, path.parent, vocabulary, rules, lang))
     return results

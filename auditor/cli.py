@@ -330,7 +330,7 @@ def rules_test(directory: Optional[Path] = typer.Argument(None, help="rule direc
 
     _rule_files_or_exit(directory or default_rule_dir(), lang)
     try:
-        results = run_directory(directory)
+        results = run_directory(directory, lang)
     except AuditorError as err:
         fail(err.message(lang))
     failures = [r for r in results if not r.ok]

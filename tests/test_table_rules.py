@@ -203,6 +203,8 @@ def test_a_wrong_case_expectation_is_reported(tmp_path):
     (tmp_path / "XT01.cases.yaml").write_text(_cases(("within", 1, "pass"), ("claims a failure", 2, "fail")),
                                               encoding="utf-8")
     proc = _rules_test(tmp_path)
+    assert proc.returncode == 1 and "FAIL XT01 claims a failure: 期望 fail，实际 pass" in proc.stdout
+    proc = _rules_test(tmp_path, "--lang", "en")
     assert proc.returncode == 1 and "FAIL XT01 claims a failure: expected fail, got pass" in proc.stdout
 
 
