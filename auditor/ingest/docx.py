@@ -1,7 +1,7 @@
 """Word (.docx) reader: body paragraphs and tables in document order.
 
-Tables become one `a | b | c` line per row, merged cells (gridSpan, vMerge) repeated in every
-grid position they cover. Automatic list numbering is not part of the paragraph text in the
+Tables become one `a | b | c` line per row, merged cells (gridSpan, vMerge) written once, as a
+flattened web page shows them (see grid.py). Automatic list numbering is not part of the paragraph text in the
 file, so the common label formats (一、 (一) 1. a.) are rebuilt from the numbering part.
 """
 
@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 
 from ..errors import InputError
 from . import Source
+from .grid import GridCell, table_lines
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 _R, _T, _TAB, _BR, _CR = (qn(t) for t in ("w:r", "w:t", "w:tab", "w:br", "w:cr"))
@@ -110,20 +111,21 @@ def _collect_text(element, parts: list[str]) -> None:
 
 
 def table_rows(tbl) -> list[list[str]]:
-    """Rectangular grid; gridSpan repeats a cell rightwards, vMerge continuation repeats the cell above."""
-    grid: list[list[str]] = []
-    for tr in tbl.iterchildren(_TR):
-        row = [""] * _grid_before(tr)
+    """Rows as a flattened page shows them: each merged cell (gridSpan, vMerge) once (see grid.py)."""
+    cells: list[GridCell] = []
+    above: dict[int, GridCell] = {}  # by grid column, the cell a vMerge continuation extends
+    for r, tr in enumerate(tbl.iterchildren(_TR)):
+        column, starts = _grid_before(tr), {}
         for tc in _row_cells(tr):
-            column = len(row)
-            if _vmerge(tc) == "continue" and grid and column < len(grid[-1]):
-                text = grid[-1][column]
+            if _vmerge(tc) == "continue" and column in above:
+                above[column].rows += 1
+                starts[column] = above[column]
             else:
-                text = _cell_text(tc)
-            row.extend([text] * _grid_span(tc))
-        grid.append(row)
-    width = max((len(r) for r in grid), default=0)
-    return [r + [""] * (width - len(r)) for r in grid if any(r)]
+                starts[column] = GridCell(r, column, _cell_text(tc))
+                cells.append(starts[column])
+            column += _grid_span(tc)
+        above = starts
+    return table_lines(cells)
 
 
 def _row_cells(tr):

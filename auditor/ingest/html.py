@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import Source
+from .grid import GridCell, table_lines
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 # Never hold report text.
@@ -299,25 +300,30 @@ def _is_layout_table(table: _Node) -> bool:
 
 
 def table_rows(table: _Node) -> list[list[str]]:
-    """Rows of a rectangular grid: a spanned cell's text is repeated in every position it covers."""
-    grid: list[list[str]] = []
-    spanning: dict[int, tuple[str, int]] = {}  # column -> (text, further rows it covers)
-    for row in _own_rows(table):
-        cells = {column: text for column, (text, _) in spanning.items()}
-        spanning = {c: (text, rows - 1) for c, (text, rows) in spanning.items() if rows > 1}
+    """Rows as a flattened page shows them: each merged cell once (see grid.py)."""
+    cells: list[GridCell] = []
+    rows = _own_rows(table)
+    taken: dict[int, list[range]] = {}  # per row, the columns of cells merged down from rows above
+    for r, row in enumerate(rows):
         column = 0
         for cell in _own_cells(row):
-            while column in cells:
-                column += 1
-            text, rowspan, colspan = _cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan")
-            for c in range(column, column + colspan):
-                cells[c] = text
-                if rowspan > 1:
-                    spanning[c] = (text, rowspan - 1)
+            column = _free_column(taken.get(r, ()), column)
+            rowspan, colspan = min(_span(cell, "rowspan"), len(rows) - r), _span(cell, "colspan")
+            cells.append(GridCell(r, column, _cell_text(cell), rowspan))
+            for below in range(r + 1, r + rowspan):
+                taken.setdefault(below, []).append(range(column, column + colspan))
             column += colspan
-        grid.append([cells.get(c, "") for c in range(max(cells, default=-1) + 1)])
-    width = max((len(r) for r in grid), default=0)
-    return [r + [""] * (width - len(r)) for r in grid if any(r)]
+    return table_lines(cells)
+
+
+def _free_column(taken, column: int) -> int:
+    moved = True
+    while moved:
+        moved = False
+        for columns in taken:
+            if column in columns:
+                column, moved = columns.stop, True
+    return column
 
 
 def _own_rows(table: _Node) -> list[_Node]:

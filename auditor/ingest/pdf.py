@@ -18,6 +18,7 @@ import pdfplumber
 
 from ..errors import InputError
 from . import Source
+from .grid import GridCell, table_lines
 
 # pdfminer logs every repaired defect of a damaged file as a warning; the user gets one line
 # from us instead (or nothing, when the text came out anyway).
@@ -131,18 +132,18 @@ def _text_lines(found: list[dict], number: int) -> list[_Line]:
 
 
 def table_rows(table) -> list[list[str]]:
-    """Rectangular grid of a pdfplumber table; a merged cell's text fills every position it covers."""
+    """Rows of a pdfplumber table as a flattened page shows them: each merged cell once (see grid.py)."""
     xs = sorted({cell[0] for cell in table.cells})
     tops = sorted({cell[1] for cell in table.cells})
-    grid = [[""] * len(xs) for _ in tops]
+    cells = []
     for row, texts in zip(table.rows, table.extract()):
         for cell, text in zip(row.cells, texts):
             if cell is None:
                 continue
-            for r in _covered(tops, cell[1], cell[3]):
-                for c in _covered(xs, cell[0], cell[2]):
-                    grid[r][c] = _cell_text(text)
-    return [row for row in grid if any(row)]
+            rows, columns = _covered(tops, cell[1], cell[3]), _covered(xs, cell[0], cell[2])
+            if rows and columns:
+                cells.append(GridCell(rows[0], columns[0], _cell_text(text), len(rows)))
+    return table_lines(cells)
 
 
 def _covered(starts: list[float], low: float, high: float) -> range:
