@@ -36,6 +36,12 @@ def report_parser() -> Lark:
                 transformer=ReportTransformer())
 
 
+@lru_cache(maxsize=1)
+def header_line() -> re.Pattern:
+    """A page's metadata line (索引号, 发布机构, 发布日期 …), as the grammar's META terminal knows it."""
+    return re.compile(r"[ \t]*(?:" + report_parser().get_terminal("META").pattern.value + r")[ \t]*(?:\n|$)")
+
+
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import yaml
 
-from . import resource_dir
+from . import parsing, resource_dir
 from .dates import DATE_REGEX_SOURCE
 from .patterns import SkippingPattern
 
@@ -103,15 +103,37 @@ _TITLE_LINE = re.compile(
 
 
 def _cut_after_closings(masked: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A signing date followed by a report title starts a new document even without chrome."""
+    """A signing date followed by a report title, or by a page's metadata lines and a title,
+    starts a new document even without chrome."""
     cuts = [start]
     for m in _DATE_LINE.finditer(masked, start, end):
-        following = re.compile(r"\s*").match(masked, m.end(), end).end()
-        title = _TITLE_LINE.match(masked, following, end)
+        following = _BLANKS.match(masked, m.end(), end).end()
+        title = _TITLE_LINE.match(masked, _past_header_lines(masked, following, end), end)
         if title and title.start() < end:
             cuts.append(following)
     cuts.append(end)
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+_HEADING_LINE = re.compile(r"[^\n]{2,60}(?:报告|年报|指南)")
+
+
+def _only_a_heading(masked: str, start: int, end: int) -> bool:
+    """Text before a separator that is only a title (and the page's date or source line)."""
+    lines = [line.strip() for line in masked[start:end].splitlines() if line.strip()]
+    return 0 < len(lines) <= 3 and all(len(line) <= 60 for line in lines) and any(
+        _HEADING_LINE.fullmatch(line) for line in lines)
+
+
+_BLANKS = re.compile(r"\s*")
+
+
+def _past_header_lines(masked: str, pos: int, end: int) -> int:
+    """Past the next page's metadata lines (索引号 …) and blanks, which may precede its title."""
+    header_line = parsing.header_line()
+    while (m := header_line.match(masked, pos, end)) and m.end() > pos:
+        pos = _BLANKS.match(masked, m.end(), end).end()
+    return pos
 
 
 def _trim(masked: str, start: int, end: int) -> tuple[int, int]:
@@ -145,13 +167,26 @@ def split_documents(text: str) -> tuple[str, list[Segment]]:
         bounds.append((pos, start))
         pos = end
     bounds.append((pos, len(text)))
-    segments = []
+    pieces = []
     for start, end in bounds:
         masked = _mask_footer(masked, start, end)
-        for a, b in _cut_after_closings(masked, start, end):
-            a, b = _trim(masked, a, b)
-            if not _ENOUGH_CONTENT.match(masked, a, b):
-                masked = blank(masked, a, b)
-                continue
-            segments.append(Segment(a, b, classify(masked[a:b])))
+        pieces.extend(_trim(masked, a, b) for a, b in _cut_after_closings(masked, start, end))
+    segments = []
+    for a, b in _join_headings(masked, pieces):
+        if not _ENOUGH_CONTENT.match(masked, a, b):
+            masked = blank(masked, a, b)
+            continue
+        segments.append(Segment(a, b, classify(masked[a:b])))
     return masked, segments
+
+
+def _join_headings(masked: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A piece that is only a title (the page's heading above its 字号 widget) starts the next."""
+    joined, start = [], None
+    for i, (a, b) in enumerate(pieces):
+        if i + 1 < len(pieces) and _only_a_heading(masked, a, b):
+            start = a if start is None else start
+            continue
+        joined.append((a if start is None else start, b))
+        start = None
+    return joined

@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from auditor.model import Paragraph
 from auditor.pipeline import parse_text
 from auditor.split import split_documents
@@ -38,6 +40,24 @@ def test_documents_cut_after_a_signing_date_followed_by_a_title():
     reports = parse_text(text).reports
     assert [r.report_year for r in reports] == [2018, 2019]
     assert [r.signing_date.value.isoformat() for r in reports] == ["2019-01-20", "2020-01-15"]
+
+
+def test_a_page_s_metadata_lines_between_a_signing_date_and_the_next_title_start_the_next_document():
+    text = ("甲县商务局2018年政府信息公开工作年度报告\n一、主动公开情况\n略。\n甲县商务局\n2019年1月20日\n"
+            "索引号: 0001/2020-01\n发布机构: 甲县商务局 生成日期: 2020-01-16\n"
+            "甲县商务局2019年政府信息公开工作年度报告\n一、总体情况\n略。\n2020年1月15日\n")
+    reports = parse_text(text).reports
+    assert [r.report_year for r in reports] == [2018, 2019]
+    assert reports[1].text.lstrip().startswith("索引号")
+    assert "索引号" not in reports[0].text
+
+
+@pytest.mark.parametrize("widget", ["字号:大 中 小", "发布日期:2022-01-25 来源:本局 字号:[大 中 小]"])
+def test_a_title_above_the_font_size_widget_stays_with_its_report(widget):
+    text = ("甲县商务局2021年政府信息公开工作年度报告\n" + widget + "\n本报告依据《条例》编制。\n一、总体情况\n略。\n"
+            "二、主动公开政府信息情况\n略。\n甲县商务局\n2022年1月20日\n")
+    [report] = parse_text(text).reports
+    assert report.title == "甲县商务局2021年政府信息公开工作年度报告" and len(report.sections) == 2
 
 
 def test_chrome_only_segments_are_not_documents():
