@@ -121,9 +121,12 @@ def _agency_candidates(report: Report, title: str | None, title_span: Span | Non
             yield field.value.split()[0], field.span
 
 
+_PUBLICATION_KEYS = ("发布日期", "发布时间", "公开日期")
+
+
 def find_publication_date(report: Report) -> DateMention | None:
     for field in report.meta:
-        if field.key == "发布日期":
+        if field.key in _PUBLICATION_KEYS:
             found = find_dates(field.value)
             if found:
                 value, a, b = found[0]

@@ -112,3 +112,11 @@ def test_agency_in_order_of_preference():
     report = parse_text(text).reports[0]
     assert report.agency == "杭州市商务局"
     assert find_agency(report, None, None, None)[0] == "宁波市财政局"
+
+
+@pytest.mark.parametrize("key", ["发布日期", "发布时间", "公开日期"])
+def test_publication_date_from_the_page_s_date_line(key):
+    text = f"甲县商务局2021年政府信息公开工作年度报告\n{key}：2022-01-25 来源：本局\n一、总体情况\n略。\n甲县商务局\n2022年1月20日\n"
+    [report] = parse_text(text).reports
+    assert report.publication_date.value == date(2022, 1, 25)
+    assert text[report.publication_date.span.start:report.publication_date.span.end] == "2022-01-25"
