@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,29 +33,19 @@ def _valid_lang(value: str) -> str:
 LANG_OPTION = typer.Option("zh", "--lang", help="zh | en", callback=_valid_lang)
 
 
-def expand_paths(paths: List[Path], lang: str) -> list[Path]:
-    """Files as given; folders recursively (sorted), leaving out hidden files and folders (.git,
-    .DS_Store), which are counted on stderr so that nothing is skipped silently. A missing path is
-    an error."""
-    files, hidden = [], 0
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
-            visible = [p for p in found if not _hidden(p, path)]
-            files.extend(visible)
-            hidden += len(found) - len(visible)
-        elif path.exists():
-            files.append(path)
-        else:
-            fail(pick(lang, f"{path}: 文件或文件夹不存在", f"{path}: no such file or directory"))
-    if hidden:
-        typer.echo("auditor: " + pick(lang, f"跳过了 {hidden} 个隐藏文件（文件名或所在文件夹以 . 开头）",
-                                      f"skipped {hidden} hidden file(s) (name or folder starting with .)"), err=True)
-    return files
+def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list[Path]:
+    """The files to read (see inputs.py); the number of hidden files left out goes to stderr so that
+    nothing is skipped silently. A missing path is an error."""
+    from .inputs import collect_inputs
 
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+    inputs = collect_inputs(paths, leave_out=output)
+    for path in inputs.missing:
+        fail(pick(lang, f"{path}: 文件或文件夹不存在", f"{path}: no such file or directory"))
+    if inputs.hidden:
+        typer.echo("auditor: " + pick(lang, f"跳过了 {inputs.hidden} 个隐藏文件（文件名或所在文件夹以 . 开头）",
+                                      f"skipped {inputs.hidden} hidden file(s) (name or folder starting with .)"),
+                   err=True)
+    return inputs.files
 
 
 @app.command()
@@ -167,16 +160,35 @@ class BatchOutcome:
         return 1 if self.reached else 2 if self.errors else 0
 
 
-def _open_output(output: Optional[Path], lang: str):
-    """The --output file, opened before any work starts; None stands for stdout."""
-    from contextlib import nullcontext
-
+@contextmanager
+def _output_file(output: Optional[Path], lang: str):
+    """The --output file, opened before any work starts (None stands for stdout). It is written
+    under a temporary name beside it and put in place when the run completes, so an interrupted
+    run leaves no truncated file and an earlier output stays as it was."""
     if output is None:
-        return nullcontext(None)
+        yield None
+        return
+    if output.is_dir():
+        fail(pick(lang, f"{output}: 是一个文件夹，请给出文件名", f"{output}: is a folder; give a file name"))
     try:
-        return open(output, "w", encoding="utf-8", newline="")
+        part = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=output.parent,
+                                           prefix=f".{output.name}.", suffix=".part", delete=False)
     except OSError as err:
         fail(pick(lang, f"{output}: 无法写入（{err.strerror or err}）", f"{output}: cannot write ({err.strerror or err})"))
+    try:
+        with part:
+            yield part
+        os.chmod(part.name, 0o666 & ~_umask())  # the permissions open() would have given
+        os.replace(part.name, output)
+    except BaseException:
+        Path(part.name).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _check_choices(format, fail_on, lang, agency_kind, jobs):
@@ -230,7 +242,7 @@ def audit(
     options = OutputOptions(lang, show_pass, show_na, _as_of(as_of, lang), loaded.rules)
     settings = AuditSettings(loaded.rules, Context(vocabulary=loaded.vocabulary, as_of=options.as_of, lang=lang),
                              year, agency_kind)
-    files = expand_paths(paths, lang)
+    files = expand_paths(paths, lang, output)
     if not files:
         fail(pick(lang, f"{'、'.join(map(str, paths))} 中没有可审计的文件", f"no files to audit in {', '.join(map(str, paths))}"))
     if jobs != 1 and len(files) > 1 and not parallel_available():
@@ -238,7 +250,7 @@ def audit(
                                       "--jobs: this platform cannot fork worker processes; auditing in one process"),
                    err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
-    with _open_output(output, lang) as out:
+    with _output_file(output, lang) as out:
         rendered = audit_files(files, settings, jobs, render=output_format.file)
         with progress_bar(len(files), lang, enabled=not quiet) as advance:
             # sys.stdout is looked up inside the bar's context, which routes it above the bar

@@ -213,6 +213,60 @@ def test_bad_batch_options_are_one_line_usage_errors(bad, zh):
     assert result.exit_code == 2 and result.output.startswith(f"auditor: {zh}") and result.output.count("\n") == 1
 
 
+def test_linked_folders_are_followed_once_and_broken_links_get_a_result(tmp_path):
+    report = (EXAMPLES / GOOD_SOURCES[0]).read_text(encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "r.txt").write_text(report, encoding="utf-8")
+    (tmp_path / "audit").mkdir()
+    (tmp_path / "audit" / "own.txt").write_text(report, encoding="utf-8")
+    (tmp_path / "audit" / "linked").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "audit" / "loop").symlink_to(tmp_path / "audit")
+    (tmp_path / "audit" / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(tmp_path / "audit"), "-f", "csv-summary",
+                           "--fail-on", "never"], capture_output=True, text=True)
+    rows = list(csv.reader(io.StringIO(proc.stdout.lstrip("\ufeff"))))[1:]
+    assert sorted(Path(row[0]).relative_to(tmp_path / "audit").as_posix() for row in rows) == [
+        "broken.txt", "linked/r.txt", "own.txt"]
+    assert proc.returncode == 2 and "broken.txt" in proc.stderr  # the broken link is reported unreadable
+
+
+def test_the_output_file_inside_the_audited_folder_is_not_audited(tmp_path):
+    shutil.copy(EXAMPLES / GOOD_SOURCES[0], tmp_path / "a.txt")
+    for _ in range(2):
+        result = _audit_cli(tmp_path, "-f", "json", "-o", tmp_path / "out.json", "--fail-on", "never")
+        assert result.exit_code == 0
+        assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["summary"]["files"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "out.json"]
+
+
+def test_an_interrupted_run_leaves_the_earlier_output_untouched(tmp_path):
+    from auditor.cli import _output_file
+
+    output = tmp_path / "out.json"
+    output.write_text("earlier", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        with _output_file(output, "zh") as out:
+            out.write("half of a new")
+            raise KeyboardInterrupt
+    assert output.read_text(encoding="utf-8") == "earlier" and [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    with _output_file(output, "zh") as out:
+        out.write("new")
+    assert output.read_text(encoding="utf-8") == "new" and (output.stat().st_mode & 0o777) == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_an_output_that_is_a_folder_is_a_usage_error(tmp_path):
+    result = _audit_cli(EXAMPLES / GOOD_SOURCES[0], "-o", tmp_path)
+    assert result.exit_code == 2 and result.output == f"auditor: {tmp_path}: 是一个文件夹，请给出文件名\n"
+
+
 def test_hidden_files_are_left_out_and_counted(tmp_path):
     for name in ("a.txt", ".DS_Store", ".git/config", "sub/b.txt", "sub/.~lock.b.txt#"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
