@@ -27,7 +27,8 @@ def test_encodings(tmp_path, encoding, prefix):
 @pytest.mark.parametrize("content,problem", [
     (b"", "empty file"),
     (b"   \n\t\n", "empty file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "image file"),
+    (bytes(range(256)) * 4, "binary file"),
     (b"report text \xff\xff\x80\x80 more text", "unreadable encoding"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, content, problem):

@@ -47,6 +47,11 @@ def _reader(path, fmt: str):
     """Import only the reader this file needs: PDF and DOCX libraries are slow to import."""
     import importlib
 
+    from .sniff import UNSUPPORTED
+
+    if fmt in UNSUPPORTED:
+        raise InputError(path, *UNSUPPORTED[fmt])
+
     try:
         return importlib.import_module(f"{__name__}.{_READER_MODULES[fmt]}").read
     except ImportError as err:

@@ -1,14 +1,37 @@
-"""Tell a file's format from its first bytes, the extension only as a tie-breaker."""
+"""Tell a file's format from its first bytes, the extension only as a tie-breaker.
+
+Besides the four formats with a reader (txt, html, docx, pdf), the formats agencies also publish
+in (Word 97-2003, WPS, OFD, spreadsheets, images, archives) are recognised, so that the user is
+told what the file is and what to do with it instead of "binary file".
+"""
+
+from __future__ import annotations
 
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: Office 97-2003, WPS
+_ZIP = b"PK\x03\x04"
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+# Stream names in an OLE directory (UTF-16LE) that tell the application apart.
+_OLE_STREAMS = (("WordDocument", "word97"), ("Workbook", "spreadsheet"), ("Book", "spreadsheet"),
+                ("PowerPoint Document", "presentation"))
+# Member names (or the OpenDocument mimetype) that tell a ZIP-based format apart.
+_ZIP_MEMBERS = ((b"word/", "docx"), (b"OFD.xml", "ofd"), (b"xl/", "spreadsheet"), (b"ppt/", "presentation"),
+                (b"mimetypeapplication/vnd.oasis.opendocument", "opendocument"))
 
 
 def sniff_format(data: bytes, suffix: str = "") -> str:
+    """One of txt, html, docx, pdf (read), or a format without a reader (see UNSUPPORTED)."""
     head = data[:4096]
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") and b"word/" in data[:200000]:
-        return "docx"
+    if head.startswith(_ZIP):
+        return _zip_format(data)
+    if head.startswith(_OLE):
+        return _ole_format(data, suffix)
+    if head.startswith(_IMAGES) or _is_webp_or_bmp(head):
+        return "image"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     start = lowered[:1024]
     if any(lowered.startswith(m) or m in start for m in _HTML_MARKERS):
@@ -16,3 +39,48 @@ def sniff_format(data: bytes, suffix: str = "") -> str:
     if suffix in (".htm", ".html", ".xhtml") and b"<" in head:
         return "html"
     return "txt"
+
+
+def _is_webp_or_bmp(head: bytes) -> bool:
+    # "BM" alone could begin a text; a bitmap's two reserved header fields are zero
+    return (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (head[:2] == b"BM" and head[6:10] == b"\0\0\0\0")
+
+
+def _zip_format(data: bytes) -> str:
+    # member names sit in the local headers near the start and in the central directory at the end
+    near = data[:200000] + data[-65536:]
+    for member, fmt in _ZIP_MEMBERS:
+        if member in near:
+            return fmt
+    return "zip"
+
+
+def _ole_format(data: bytes, suffix: str) -> str:
+    if suffix == ".wps":
+        return "wps"
+    for stream, fmt in _OLE_STREAMS:
+        if stream.encode("utf-16-le") + b"\x00\x00" in data:
+            return fmt
+    return "ole"
+
+
+# (English, Chinese) one-line problems for the formats without a reader.
+UNSUPPORTED: dict[str, tuple[str, str]] = {
+    "word97": ("Word 97-2003 document (.doc) is not supported; save it as .docx or PDF",
+               "不支持 Word 97-2003 文档（.doc），请另存为 .docx 或 PDF 后再审核"),
+    "wps": ("WPS document (.wps) is not supported; save it as .docx or PDF",
+            "不支持 WPS 文档（.wps），请另存为 .docx 或 PDF 后再审核"),
+    "ole": ("Office 97-2003 file is not supported; save it as .docx or PDF",
+            "不支持 Office 97-2003 格式文件，请另存为 .docx 或 PDF 后再审核"),
+    "ofd": ("OFD document is not supported; export it as PDF",
+            "不支持 OFD 版式文档，请导出为 PDF 后再审核"),
+    "spreadsheet": ("spreadsheet (Excel/WPS table), not a report",
+                    "电子表格（Excel/WPS 表格），不是报告文本"),
+    "presentation": ("presentation (PowerPoint), not a report", "演示文稿（PowerPoint），不是报告文本"),
+    "opendocument": ("OpenDocument file is not supported; save it as .docx or PDF",
+                     "不支持 OpenDocument 文档，请另存为 .docx 或 PDF 后再审核"),
+    "zip": ("ZIP archive; unpack it and audit the folder", "ZIP 压缩包，请解压后审核其文件夹"),
+    "image": ("image file: no text to read; OCR is not supported", "图片文件，没有可读的文字，暂不支持文字识别(OCR)"),
+    "rtf": ("RTF document is not supported; save it as .docx or PDF",
+            "不支持 RTF 文档，请另存为 .docx 或 PDF 后再审核"),
+}
