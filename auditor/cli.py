@@ -15,8 +15,24 @@ import typer
 
 from .errors import AuditorError, InputError, pick
 
+
+def help_lang(argv: List[str]) -> str:
+    """The language of --help: help is rendered before options are parsed, so --lang is looked
+    up in the raw arguments (Chinese unless `--lang en` is among them)."""
+    pairs = zip(argv, argv[1:])
+    return "en" if "--lang=en" in argv or ("--lang", "en") in pairs else "zh"
+
+
+_HELP_LANG = help_lang(sys.argv)
+
+
+def H(zh: str, en: str) -> str:
+    return pick(_HELP_LANG, zh, en)
+
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="OGI Auditor: audit 政府信息公开工作年度报告 and 政府信息公开指南 against YAML rules.")
+                  help=H("OGI Auditor：按 YAML 规则审核政府信息公开工作年度报告和政府信息公开指南。",
+                         "OGI Auditor: audit 政府信息公开工作年度报告 and 政府信息公开指南 against YAML rules."))
 
 
 def fail(message: str, code: int = 2):
@@ -30,7 +46,8 @@ def _valid_lang(value: str) -> str:
     return value
 
 
-LANG_OPTION = typer.Option("zh", "--lang", help="zh | en", callback=_valid_lang)
+LANG_OPTION = typer.Option("zh", "--lang", help=H("消息语言：zh（中文）| en（英文）", "message language: zh | en"),
+                           callback=_valid_lang)
 
 
 def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list[Path]:
@@ -48,8 +65,9 @@ def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) ->
     return inputs.files
 
 
-@app.command()
-def parse(paths: List[Path] = typer.Argument(..., help="report files or folders"),
+@app.command(help=H("显示从每个文件识别出的文档、元数据和章节结构。",
+                    "Show the documents, metadata and section tree recovered from each file."))
+def parse(paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹", "report files or folders")),
           format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary"),
           lang: str = LANG_OPTION):
     """Show the documents, metadata and section tree recovered from each file."""
@@ -206,24 +224,44 @@ def _check_choices(format, fail_on, lang, agency_kind, jobs):
                   f"--jobs must be 0 (one per core) or more, not {jobs}"))
 
 
-@app.command()
+_AUDIT_HELP = H(
+    "审核年度报告和指南并列出审核结果。每个输入文件都有一条结果，无论能否读取。\n\n"
+    "退出码：有达到 --fail-on 级别的不通过项时为 1；否则有文件无法读取（审核不完整）、用法错误或规则文件错误时为 2；否则为 0。",
+    "Audit reports and guides; print findings. Every input file gets one result, readable or not.\n\n"
+    "Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the "
+    "audit is incomplete) or on a usage or rule-file error; otherwise 0.")
+
+
+@app.command(help=_AUDIT_HELP)
 def audit(
-    paths: List[Path] = typer.Argument(..., help="report files or folders (recursive)"),
+    paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）", "report files or folders (recursive)")),
     format: str = typer.Option("text", "--format", "-f", help="text | json | sarif | csv | csv-summary | html"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
-    rules: List[Path] = typer.Option([], "--rules", help="extra rule directory (repeatable); same id overrides"),
-    only_rules: bool = typer.Option(False, "--only-rules", help="use only the --rules directories"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="auditor.yaml: extends, rules, disable, severity, params"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="a shipped profile: default | strict"),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error | warning | never (default: error, or the config's)"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help=H("写入此文件，而不是标准输出",
+                                                                         "write to this file instead of stdout")),
+    rules: List[Path] = typer.Option([], "--rules", help=H("追加的规则文件夹（可重复）；同一 id 覆盖内置规则",
+                                                           "extra rule directory (repeatable); same id overrides")),
+    only_rules: bool = typer.Option(False, "--only-rules", help=H("只用 --rules 给出的规则文件夹",
+                                                                  "use only the --rules directories")),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help=H(
+        "配置文件 auditor.yaml：extends、rules、disable、severity、params",
+        "auditor.yaml: extends, rules, disable, severity, params")),
+    profile: Optional[str] = typer.Option(None, "--profile", help=H("内置配置：default | strict",
+                                                                    "a shipped profile: default | strict")),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help=H(
+        "error | warning | never：达到此级别的不通过项使退出码为 1（默认 error，或配置文件所设）",
+        "error | warning | never (default: error, or the config's)")),
     lang: str = LANG_OPTION,
-    show_pass: bool = typer.Option(False, "--show-pass", help="also list passing rules"),
-    show_na: bool = typer.Option(False, "--show-na", help="also list rules that do not apply"),
-    year: Optional[int] = typer.Option(None, "--year", help="override the report year"),
-    agency_kind: Optional[str] = typer.Option(None, "--agency-kind", help="government | department | township"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="audit date for undated guides (default today)"),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="parallel processes (0: one per core); output order is unchanged"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar on stderr"),
+    show_pass: bool = typer.Option(False, "--show-pass", help=H("同时列出通过的规则", "also list passing rules")),
+    show_na: bool = typer.Option(False, "--show-na", help=H("同时列出不适用的规则", "also list rules that do not apply")),
+    year: Optional[int] = typer.Option(None, "--year", help=H("指定报告年度（覆盖识别结果）", "override the report year")),
+    agency_kind: Optional[str] = typer.Option(None, "--agency-kind", help=H(
+        "指定机关类型：government（政府）| department（部门）| township（乡镇街道）",
+        "government | department | township")),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=H("审核日期，决定无日期文档适用的法规（默认今天）",
+                                                                "audit date for undated guides (default today)")),
+    jobs: int = typer.Option(1, "--jobs", "-j", help=H("并行进程数（0：每核一个）；输出顺序不变",
+                                                       "parallel processes (0: one per core); output order is unchanged")),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=H("不在标准错误上显示进度条", "no progress bar on stderr")),
 ):
     """Audit reports and guides; print findings. Every input file gets one result, readable or not.
 
@@ -261,15 +299,17 @@ def audit(
         raise typer.Exit(outcome.exit_code())
 
 
-rules_app = typer.Typer(no_args_is_help=True, help="List, show, validate and test rules.")
+rules_app = typer.Typer(no_args_is_help=True, help=H("列出、查看、校验和测试规则。", "List, show, validate and test rules."))
 app.add_typer(rules_app, name="rules")
 
 
-_RULES_OPTION = typer.Option([], "--rules", help="extra rule directory (repeatable)")
-_CONFIG_OPTION = typer.Option(None, "--config", "-c", help="auditor.yaml to apply")
+_RULES_OPTION = typer.Option([], "--rules", help=H("追加的规则文件夹（可重复）", "extra rule directory (repeatable)"))
+_CONFIG_OPTION = typer.Option(None, "--config", "-c", help=H("要应用的配置文件 auditor.yaml", "auditor.yaml to apply"))
+_RULE_DIR_ARGUMENT = typer.Argument(None, help=H("规则文件夹（默认：内置规则）", "rule directory (default: shipped rules)"))
 
 
-@rules_app.command("list")
+@rules_app.command("list", help=H("每条规则一行：编号、类别、级别、检查类型、标题。",
+                                  "One line per rule: id, category, severity, kind, title."))
 def rules_list(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFIG_OPTION,
                lang: str = LANG_OPTION):
     """One line per rule: id, category, severity, title."""
@@ -278,7 +318,7 @@ def rules_list(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONF
         typer.echo(f"{rule.id:<7}{rule.category:<11}{rule.severity:<8}{rule.kind:<18}{title}")
 
 
-@rules_app.command("show")
+@rules_app.command("show", help=H("显示一条规则的 YAML 文件。", "Print a rule's YAML file."))
 def rules_show(rule_id: str, rules: List[Path] = _RULES_OPTION, lang: str = LANG_OPTION):
     """Print a rule's YAML file."""
     loaded = _load_rules_or_exit(rules, lang).rules
@@ -288,7 +328,8 @@ def rules_show(rule_id: str, rules: List[Path] = _RULES_OPTION, lang: str = LANG
     typer.echo(Path(loaded[rule_id].path).read_text(encoding="utf-8"), nl=False)
 
 
-@rules_app.command("doc")
+@rules_app.command("doc", help=H("生成现行规则的 Markdown 目录：标题、级别、适用范围、法律依据、参数。",
+                                 "A Markdown catalogue of the rules in force: title, severity, scope, legal basis, parameters."))
 def rules_doc(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONFIG_OPTION,
               lang: str = LANG_OPTION):
     """A Markdown catalogue of the rules in force: title, severity, scope, legal basis, parameters."""
@@ -309,8 +350,9 @@ def _rule_files_or_exit(directory: Path, lang: str) -> list:
     return files
 
 
-@rules_app.command("validate")
-def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)"),
+@rules_app.command("validate", help=H("按 JSON Schema 校验每个规则文件（及其用例文件）。",
+                                      "Validate every rule file (and its cases file) against the schemas."))
+def rules_validate(directory: Optional[Path] = _RULE_DIR_ARGUMENT,
                    lang: str = LANG_OPTION):
     """Validate every rule file (and its cases file) against the schemas."""
     from .casetest import load_cases_for
@@ -332,9 +374,11 @@ def rules_validate(directory: Optional[Path] = typer.Argument(None, help="rule d
         raise typer.Exit(2)
 
 
-@rules_app.command("test")
-def rules_test(directory: Optional[Path] = typer.Argument(None, help="rule directory (default: shipped rules)"),
-               verbose: bool = typer.Option(False, "--verbose", "-v"), lang: str = LANG_OPTION):
+@rules_app.command("test", help=H("运行每条规则的 <ID>.cases.yaml：每个用例都须得到预期的状态（和证据）。",
+                                  "Run each rule's <ID>.cases.yaml: every case must give its expected status (and evidence)."))
+def rules_test(directory: Optional[Path] = _RULE_DIR_ARGUMENT,
+               verbose: bool = typer.Option(False, "--verbose", "-v", help=H("列出每个用例", "list every case")),
+               lang: str = LANG_OPTION):
     """Run each rule's <ID>.cases.yaml: every case must give its expected status (and evidence)."""
     from .casetest import run_directory
 
