@@ -340,3 +340,29 @@ def test_damaged_copies_give_a_source_or_input_error_only(tmp_path, name):
             assert isinstance(read_source(path), Source)
         except InputError:
             pass
+
+
+def _pdf_line(text, top, height=10.0):
+    return {"text": text, "x0": 72.0, "x1": 72.0 + 10 * len(text), "top": top, "bottom": top + height}
+
+
+def test_pdf_running_headers_and_footers_are_dropped():
+    pytest.importorskip("pdfplumber")
+    from auditor.ingest.pdf import _drop_running_lines, _Page
+
+    def page(number, *lines):
+        return _Page(number, 842.0, list(lines), [])
+
+    pages = [
+        page(1, _pdf_line("江城市交通运输局", 38), _pdf_line("江城市交通运输局", 80), _pdf_line("正文", 400),
+             _pdf_line("交通运输局 第1页", 800)),
+        page(2, _pdf_line("江城市交通运输局", 38), _pdf_line("正文", 400), _pdf_line("交通运输局 第2页", 800)),
+        page(3, _pdf_line("江城市交通运输局", 39.5), _pdf_line("正文", 400), _pdf_line("交通运输局 第3页", 801)),
+    ]
+    _drop_running_lines(pages)
+    # the same name at another place (a title under the header) and body lines stay
+    assert [[(d["text"], d["top"]) for d in p.found] for p in pages] == [
+        [("江城市交通运输局", 80), ("正文", 400)], [("正文", 400)], [("正文", 400)]]
+    single = [page(1, _pdf_line("江城市交通运输局", 38), _pdf_line("正文", 400))]
+    _drop_running_lines(single)
+    assert len(single[0].found) == 2  # one page: nothing runs
