@@ -65,8 +65,25 @@ def test_table_rules_are_decided_in_every_format(reports, fmt):
     assert tables["TB12"] == "fail"
 
 
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_word_and_pdf_give_the_reference_text(fmt):
+    # PDF: the running header (the agency's name on every page) is dropped, so the paragraph broken
+    # by page 1's end is joined whole; 表三, broken inside its merged 三、本年度办理结果 cell, is
+    # one table again: the header rows repeated on page 3 are dropped and the merged cell's
+    # continuation adds no empty cell. Word: header rows marked to repeat (w:tblHeader) are rows once.
+    assert read_source(FIXTURES / f"full_report.{fmt}").text == REFERENCE
+
+
 def test_the_cms_page_gives_the_reference_lines_in_order():
     extracted = [re.sub(r"\s+", "", line) for line in read_source(FIXTURES / "full_report.html").text.splitlines()]
     wanted = [re.sub(r"\s+", "", line) for line in REFERENCE.splitlines()]
     remaining = iter(extracted)  # a subsequence: the page's chrome lines may lie between
     assert [line for line in wanted if line not in remaining] == []
+
+
+def test_pdf_pages_of_the_full_report():
+    source = read_source(FIXTURES / "full_report.pdf")
+    assert [number for _, number in source.pages] == [1, 2, 3, 4]
+    line_of = {number: source.text[offset:source.text.index("\n", offset)] for offset, number in source.pages}
+    assert line_of[2] == "日内予以答复，未收取任何费用。"  # page 2 starts inside the paragraph of page 1
+    assert line_of[3].startswith("（二）部分公开") and line_of[3].endswith("| 1 | 0 | 0 | 0 | 0 | 0 | 1")

@@ -5,7 +5,10 @@ position. Lines a paragraph was wrapped into are joined back (one paragraph per 
 rest of the pipeline expects), also across a page break. Page numbers in the top or bottom
 margin are dropped, and so are running headers and footers (a margin line that recurs at the same
 place on at least half of the pages, its numbers aside), which would otherwise be glued into a
-paragraph broken by the page. There is no OCR: a PDF of page images is refused.
+paragraph broken by the page. A table that ends a page and goes on at the top of the next one,
+its header rows repeated there, is read as one table: the repeated rows are dropped, and a cell
+merged down across the break is written as if the page did not break it. There is no OCR: a PDF
+of page images is refused.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import pdfplumber
 
 from ..errors import InputError
 from . import Source
-from .grid import GridCell, table_lines
+from .grid import GridCell, is_number, table_lines
 
 # pdfminer logs every repaired defect of a damaged file as a warning; the user gets one line
 # from us instead (or nothing, when the text came out anyway).
@@ -82,6 +85,7 @@ def read(path: Path, data: bytes) -> Source:
         raise InputError(path, "no text layer (scanned PDF?); OCR is not supported",
                          "没有文字层（扫描件？），暂不支持文字识别(OCR)")
     _drop_running_lines(pages)
+    _join_continued_tables(pages)
     text, page_starts = _assemble([_page_lines(page) for page in pages])
     return Source(path=str(path), text=text, encoding="utf-8", format="pdf", pages=page_starts)
 
@@ -230,6 +234,77 @@ def _cell_text(text: str | None) -> str:
     return re.sub(r"\s+", " ", joined)
 
 
+def _join_continued_tables(pages: list[_Page]) -> None:
+    """A table broken by a page break, whose header rows repeat at the top of the next page, is
+    read as one table: the repeated header rows are dropped, and a cell merged down across the
+    break (empty in the continued part, as Word prints it) is written once, above, if a label,
+    and in every row if a number (see grid.py)."""
+    head = continued = None  # the first part of the table last continued, and its latest part
+    for previous, page in zip(pages, pages[1:]):
+        last, first = _last_table(previous), _first_table(page)
+        if last is None or first is None:
+            continue
+        start = head if last is continued else last
+        if _continue(start, last, first):
+            head, continued = start, first
+
+
+def _continue(head: _Table, last: _Table, table: _Table) -> bool:
+    """Read `table` as the continuation of `last` (whose first part is `head`) if it is one."""
+    if abs(head.left - table.left) > _SAME_PLACE or abs(head.right - table.right) > _SAME_PLACE:
+        return False
+    head_lines, lines = head.lines(), table.lines()
+    repeated = 0
+    while repeated < min(len(head_lines), len(lines)) and head_lines[repeated] == lines[repeated]:
+        repeated += 1
+    if repeated == 0 or repeated == len(lines):
+        return False
+    columns = _merged_positions(last.columns + table.columns)
+    above = _grid_cells(last.boxes, columns, last.row_tops)
+    cells = _grid_cells(table.boxes, columns, table.row_tops)
+    shown = sorted({row for cell in cells if cell.text for row in range(cell.row, cell.row + _rows_shown(cell))})
+    body = shown[repeated]  # the first row after the repeated header rows
+    reaching = {cell.column: cell for cell in above if cell.row + cell.rows == len(last.row_tops)}
+    kept = []
+    for cell in cells:
+        if cell.row < body:
+            continue
+        if cell.row == body and not cell.text and cell.column in reaching:
+            merged = reaching[cell.column].text
+            if not is_number(merged):
+                continue
+            cell.text = merged
+        kept.append(cell)
+    table.cells = kept
+    return True
+
+
+def _rows_shown(cell: GridCell) -> int:
+    return cell.rows if is_number(cell.text) else 1
+
+
+def _merged_positions(positions: list[float]) -> list[float]:
+    merged: list[float] = []
+    for position in sorted(positions):
+        if not merged or position - merged[-1] > _EPSILON:
+            merged.append(position)
+    return merged
+
+
+def _last_table(page: _Page) -> _Table | None:
+    """The table that ends the page, with no text below it."""
+    if not page.tables:
+        return None
+    table = max(page.tables, key=lambda t: t.bottom)
+    return table if all(line["top"] < table.bottom for line in page.found) else None
+
+
+def _first_table(page: _Page) -> _Table | None:
+    """The table that starts the page, with no text above it."""
+    if not page.tables:
+        return None
+    table = min(page.tables, key=lambda t: t.top)
+    return table if all(line["bottom"] > table.top for line in page.found) else None
 # --- assembling pages -------------------------------------------------------------------------
 
 
