@@ -9,9 +9,9 @@ import pytest
 FIXTURES = "tests/fixtures"
 
 
-def audit(path) -> dict:
+def audit(path, *options) -> dict:
     proc = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", path, "--format", "json", "--show-pass",
-                           "--fail-on", "never", "--as-of", "2026-11-23"], capture_output=True, text=True)
+                           "--fail-on", "never", "--as-of", "2026-11-23", *options], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     [report] = json.loads(proc.stdout)["reports"]
     return report

@@ -340,3 +340,74 @@ def test_damaged_copies_give_a_source_or_input_error_only(tmp_path, name):
             assert isinstance(read_source(path), Source)
         except InputError:
             pass
+
+
+def _pdf_line(text, top, height=10.0):
+    return {"text": text, "x0": 72.0, "x1": 72.0 + 10 * len(text), "top": top, "bottom": top + height}
+
+
+def test_pdf_running_headers_and_footers_are_dropped():
+    pytest.importorskip("pdfplumber")
+    from auditor.ingest.pdf import _drop_running_lines, _Page
+
+    def page(number, *lines):
+        return _Page(number, 842.0, list(lines), [])
+
+    pages = [
+        page(1, _pdf_line("江城市交通运输局", 38), _pdf_line("江城市交通运输局", 80), _pdf_line("正文", 400),
+             _pdf_line("交通运输局 第1页", 800)),
+        page(2, _pdf_line("江城市交通运输局", 38), _pdf_line("正文", 400), _pdf_line("交通运输局 第2页", 800)),
+        page(3, _pdf_line("江城市交通运输局", 39.5), _pdf_line("正文", 400), _pdf_line("交通运输局 第3页", 801)),
+    ]
+    _drop_running_lines(pages)
+    # the same name at another place (a title under the header) and body lines stay
+    assert [[(d["text"], d["top"]) for d in p.found] for p in pages] == [
+        [("江城市交通运输局", 80), ("正文", 400)], [("正文", 400)], [("正文", 400)]]
+    single = [page(1, _pdf_line("江城市交通运输局", 38), _pdf_line("正文", 400))]
+    _drop_running_lines(single)
+    assert len(single[0].found) == 2  # one page: nothing runs
+
+
+def _pdf_table(top, rows, left=72.0, width=40.0, height=20.0):
+    """A _Table from rows of (text, rowspan) cells, one column each."""
+    from auditor.ingest.pdf import _grid_cells, _Table
+
+    boxes, taken = [], set()
+    for r, row in enumerate(rows):
+        column = 0
+        for text, rowspan in row:
+            while (r, column) in taken:
+                column += 1
+            taken.update((r + k, column) for k in range(rowspan))
+            box = (left + column * width, top + r * height, left + (column + 1) * width, top + (r + rowspan) * height)
+            boxes.append((box, text))
+            column += 1
+    columns = sorted({box[0] for box, _ in boxes})
+    row_tops = sorted({box[1] for box, _ in boxes})
+    return _Table(top, top + len(rows) * height, left, max(box[2] for box, _ in boxes), boxes, columns, row_tops,
+                  _grid_cells(boxes, columns, row_tops))
+
+
+def test_pdf_table_continued_on_the_next_page_is_one_table():
+    pytest.importorskip("pdfplumber")
+    from auditor.ingest.pdf import _join_continued_tables, _Page
+
+    header = [("项目", 1), ("件数", 1), ("金额", 1)]
+    first = _pdf_table(600, [header, [("甲类", 2), ("1", 1), ("7", 2)]])
+    # the break falls inside 甲类 (a label) and 7 (a number), both merged down; the header repeats
+    second = _pdf_table(72, [header, [("", 1), ("2", 1), ("", 1)], [("乙类", 1), ("3", 1), ("0", 1)]])
+    pages = [_Page(1, 842.0, [_pdf_line("正文", 100)], [first]), _Page(2, 842.0, [_pdf_line("正文", 200)], [second])]
+    _join_continued_tables(pages)
+    assert first.lines() == [["项目", "件数", "金额"], ["甲类", "1", "7"]]
+    assert second.lines() == [["2", "7"], ["乙类", "3", "0"]]
+
+
+def test_pdf_table_at_the_top_of_a_page_without_the_header_is_left_alone():
+    pytest.importorskip("pdfplumber")
+    from auditor.ingest.pdf import _join_continued_tables, _Page
+
+    first = _pdf_table(600, [[("项目", 1), ("件数", 1)], [("甲类", 1), ("1", 1)]])
+    second = _pdf_table(72, [[("", 1), ("件数", 1)], [("乙类", 1), ("3", 1)]])
+    pages = [_Page(1, 842.0, [], [first]), _Page(2, 842.0, [_pdf_line("正文", 200)], [second])]
+    _join_continued_tables(pages)
+    assert second.lines() == [["", "件数"], ["乙类", "3"]]

@@ -23,11 +23,15 @@ class GridCell:
     rows: int = 1  # how many rows the cell covers, from its own
 
 
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.fullmatch(text.strip()))
+
+
 def table_lines(cells: list[GridCell]) -> list[list[str]]:
     """The rows of a table given its cells (in any order); rows left without text are dropped."""
     rows: dict[int, list[tuple[int, str]]] = {}
     for cell in cells:
-        covered = cell.rows if _NUMBER.fullmatch(cell.text.strip()) else 1
+        covered = cell.rows if is_number(cell.text) else 1
         for row in range(cell.row, cell.row + covered):
             rows.setdefault(row, []).append((cell.column, cell.text))
     ordered = ([text for _, text in sorted(rows[r])] for r in sorted(rows))

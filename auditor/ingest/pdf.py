@@ -3,7 +3,12 @@
 Text inside a ruled table is replaced by the table's rows, placed at the table's vertical
 position. Lines a paragraph was wrapped into are joined back (one paragraph per line, as the
 rest of the pipeline expects), also across a page break. Page numbers in the top or bottom
-margin are dropped. There is no OCR: a PDF of page images is refused.
+margin are dropped, and so are running headers and footers (a margin line that recurs at the same
+place on at least half of the pages, its numbers aside), which would otherwise be glued into a
+paragraph broken by the page. A table that ends a page and goes on at the top of the next one,
+its header rows repeated there, is read as one table: the repeated rows are dropped, and a cell
+merged down across the break is written as if the page did not break it. There is no OCR: a PDF
+of page images is refused.
 """
 
 from __future__ import annotations
@@ -11,14 +16,14 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 
 from ..errors import InputError
 from . import Source
-from .grid import GridCell, table_lines
+from .grid import GridCell, is_number, table_lines
 
 # pdfminer logs every repaired defect of a damaged file as a warning; the user gets one line
 # from us instead (or nothing, when the text came out anyway).
@@ -35,6 +40,7 @@ _HEADING_START = re.compile(
 )
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _EPSILON = 0.5
+_SAME_PLACE = 2.0  # points: a running header or footer is printed at one place on every page
 
 
 @dataclass(frozen=True)
@@ -48,19 +54,46 @@ class _Line:
     reaches_right: bool = False
 
 
+@dataclass
+class _Table:
+    """A ruled table of one page: its cells' boxes and texts, and the grid they lie on."""
+
+    top: float
+    bottom: float
+    left: float
+    right: float
+    boxes: list[tuple[tuple[float, float, float, float], str]]
+    columns: list[float]  # where grid columns start
+    row_tops: list[float]  # where grid rows start
+    cells: list[GridCell] = field(default_factory=list)
+
+    def lines(self) -> list[list[str]]:
+        return table_lines(self.cells)
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    found: list[dict]  # text lines outside tables, as pdfplumber gives them
+    tables: list[_Table]
+
+
 def read(path: Path, data: bytes) -> Source:
     pages = _extract_pages(path, data)
-    if not any(pages):
+    if not any(page.found or any(table.cells for table in page.tables) for page in pages):
         raise InputError(path, "no text layer (scanned PDF?); OCR is not supported",
                          "没有文字层（扫描件？），暂不支持文字识别(OCR)")
-    text, page_starts = _assemble(pages)
+    _drop_running_lines(pages)
+    _join_continued_tables(pages)
+    text, page_starts = _assemble([_page_lines(page) for page in pages])
     return Source(path=str(path), text=text, encoding="utf-8", format="pdf", pages=page_starts)
 
 
-def _extract_pages(path, data: bytes) -> list[list[_Line]]:
+def _extract_pages(path, data: bytes) -> list[_Page]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [_page_lines(page, number) for number, page in enumerate(pdf.pages, 1)]
+            return [_read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
     except Exception as err:  # pdfminer raises a zoo of types for damaged or encrypted files
         raise InputError(path, *_describe_failure(err))
 
@@ -77,19 +110,22 @@ def _describe_failure(err: Exception) -> tuple[str, str]:
 # --- one page ---------------------------------------------------------------------------------
 
 
-def _page_lines(page, number: int) -> list[_Line]:
+def _read_page(page, number: int) -> _Page:
     tables = [table for table in page.find_tables() if is_data_table(table)]
     boxes = [table.bbox for table in tables]
     outside = page.filter(lambda obj: not _inside_any(obj, boxes)) if boxes else page
-    text_lines = [
+    found = [
         d for d in outside.extract_text_lines(return_chars=False, strip=True)
         if d["text"].strip() and not _is_page_number(d, page.height)
     ]
-    lines = _text_lines(text_lines, number)
-    for table in tables:
-        top = table.bbox[1]
-        for i, row in enumerate(table_rows(table)):
-            lines.append(_Line(" | ".join(row), number, top + i * 1e-3, is_table_row=True))
+    return _Page(number, page.height, found, [_table(table) for table in tables])
+
+
+def _page_lines(page: _Page) -> list[_Line]:
+    lines = _text_lines(page.found, page.number)
+    for table in page.tables:
+        for i, row in enumerate(table.lines()):
+            lines.append(_Line(" | ".join(row), page.number, table.top + i * 1e-3, is_table_row=True))
     return sorted(lines, key=lambda line: line.top)
 
 
@@ -107,8 +143,43 @@ def _inside_any(obj: dict, boxes: list[tuple]) -> bool:
 
 
 def _is_page_number(line: dict, page_height: float) -> bool:
-    in_margin = line["bottom"] < page_height * _MARGIN_BAND or line["top"] > page_height * (1 - _MARGIN_BAND)
-    return in_margin and bool(_PAGE_NUMBER.match(line["text"].strip()))
+    return _margin(line, page_height) is not None and bool(_PAGE_NUMBER.match(line["text"].strip()))
+
+
+def _margin(line: dict, page_height: float) -> tuple[str, float] | None:
+    """('top' or 'bottom', distance from that edge) for a line in the top or bottom margin band."""
+    if line["bottom"] < page_height * _MARGIN_BAND:
+        return "top", line["top"]
+    if line["top"] > page_height * (1 - _MARGIN_BAND):
+        return "bottom", page_height - line["bottom"]
+    return None
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Drop running headers and footers: a margin line that recurs, its numbers aside, at the same
+    place on at least half of the pages (two at least), such as the agency's name over every page
+    or 第 N 页 共 M 页 in a wording the page-number pattern does not know."""
+    places: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for page in pages:
+        for line in page.found:
+            margin = _margin(line, page.height)
+            if margin is not None:
+                places.setdefault(_running_key(line, margin), []).append((page.number, margin[1]))
+    needed = max(2, -(-len(pages) // 2))
+
+    def running(line: dict, height: float) -> bool:
+        margin = _margin(line, height)
+        if margin is None:
+            return False
+        near = {number for number, offset in places[_running_key(line, margin)] if abs(offset - margin[1]) <= _SAME_PLACE}
+        return len(near) >= needed
+
+    for page in pages:
+        page.found = [line for line in page.found if not running(line, page.height)]
+
+
+def _running_key(line: dict, margin: tuple[str, float]) -> tuple[str, str]:
+    return margin[0], re.sub(r"\d+", "#", re.sub(r"\s+", "", line["text"]))
 
 
 def _text_lines(found: list[dict], number: int) -> list[_Line]:
@@ -131,19 +202,23 @@ def _text_lines(found: list[dict], number: int) -> list[_Line]:
 # --- tables -----------------------------------------------------------------------------------
 
 
-def table_rows(table) -> list[list[str]]:
-    """Rows of a pdfplumber table as a flattened page shows them: each merged cell once (see grid.py)."""
-    xs = sorted({cell[0] for cell in table.cells})
-    tops = sorted({cell[1] for cell in table.cells})
+def _table(table) -> _Table:
+    boxes = [(cell, _cell_text(text)) for row, texts in zip(table.rows, table.extract())
+             for cell, text in zip(row.cells, texts) if cell is not None]
+    columns = sorted({cell[0] for cell in table.cells})
+    row_tops = sorted({cell[1] for cell in table.cells})
+    x0, top, x1, bottom = table.bbox
+    return _Table(top, bottom, x0, x1, boxes, columns, row_tops, _grid_cells(boxes, columns, row_tops))
+
+
+def _grid_cells(boxes, columns: list[float], row_tops: list[float]) -> list[GridCell]:
+    """The cells on the grid: rows and columns they cover, each merged cell once (see grid.py)."""
     cells = []
-    for row, texts in zip(table.rows, table.extract()):
-        for cell, text in zip(row.cells, texts):
-            if cell is None:
-                continue
-            rows, columns = _covered(tops, cell[1], cell[3]), _covered(xs, cell[0], cell[2])
-            if rows and columns:
-                cells.append(GridCell(rows[0], columns[0], _cell_text(text), len(rows)))
-    return table_lines(cells)
+    for (x0, top, x1, bottom), text in boxes:
+        rows, covered = _covered(row_tops, top, bottom), _covered(columns, x0, x1)
+        if rows and covered:
+            cells.append(GridCell(rows[0], covered[0], text, len(rows)))
+    return cells
 
 
 def _covered(starts: list[float], low: float, high: float) -> range:
@@ -159,6 +234,77 @@ def _cell_text(text: str | None) -> str:
     return re.sub(r"\s+", " ", joined)
 
 
+def _join_continued_tables(pages: list[_Page]) -> None:
+    """A table broken by a page break, whose header rows repeat at the top of the next page, is
+    read as one table: the repeated header rows are dropped, and a cell merged down across the
+    break (empty in the continued part, as Word prints it) is written once, above, if a label,
+    and in every row if a number (see grid.py)."""
+    head = continued = None  # the first part of the table last continued, and its latest part
+    for previous, page in zip(pages, pages[1:]):
+        last, first = _last_table(previous), _first_table(page)
+        if last is None or first is None:
+            continue
+        start = head if last is continued else last
+        if _continue(start, last, first):
+            head, continued = start, first
+
+
+def _continue(head: _Table, last: _Table, table: _Table) -> bool:
+    """Read `table` as the continuation of `last` (whose first part is `head`) if it is one."""
+    if abs(head.left - table.left) > _SAME_PLACE or abs(head.right - table.right) > _SAME_PLACE:
+        return False
+    head_lines, lines = head.lines(), table.lines()
+    repeated = 0
+    while repeated < min(len(head_lines), len(lines)) and head_lines[repeated] == lines[repeated]:
+        repeated += 1
+    if repeated == 0 or repeated == len(lines):
+        return False
+    columns = _merged_positions(last.columns + table.columns)
+    above = _grid_cells(last.boxes, columns, last.row_tops)
+    cells = _grid_cells(table.boxes, columns, table.row_tops)
+    shown = sorted({row for cell in cells if cell.text for row in range(cell.row, cell.row + _rows_shown(cell))})
+    body = shown[repeated]  # the first row after the repeated header rows
+    reaching = {cell.column: cell for cell in above if cell.row + cell.rows == len(last.row_tops)}
+    kept = []
+    for cell in cells:
+        if cell.row < body:
+            continue
+        if cell.row == body and not cell.text and cell.column in reaching:
+            merged = reaching[cell.column].text
+            if not is_number(merged):
+                continue
+            cell.text = merged
+        kept.append(cell)
+    table.cells = kept
+    return True
+
+
+def _rows_shown(cell: GridCell) -> int:
+    return cell.rows if is_number(cell.text) else 1
+
+
+def _merged_positions(positions: list[float]) -> list[float]:
+    merged: list[float] = []
+    for position in sorted(positions):
+        if not merged or position - merged[-1] > _EPSILON:
+            merged.append(position)
+    return merged
+
+
+def _last_table(page: _Page) -> _Table | None:
+    """The table that ends the page, with no text below it."""
+    if not page.tables:
+        return None
+    table = max(page.tables, key=lambda t: t.bottom)
+    return table if all(line["top"] < table.bottom for line in page.found) else None
+
+
+def _first_table(page: _Page) -> _Table | None:
+    """The table that starts the page, with no text above it."""
+    if not page.tables:
+        return None
+    table = min(page.tables, key=lambda t: t.top)
+    return table if all(line["bottom"] > table.top for line in page.found) else None
 # --- assembling pages -------------------------------------------------------------------------
 
 
