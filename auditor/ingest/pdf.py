@@ -263,6 +263,8 @@ def _continue(head: _Table, last: _Table, table: _Table) -> bool:
     above = _grid_cells(last.boxes, columns, last.row_tops)
     cells = _grid_cells(table.boxes, columns, table.row_tops)
     shown = sorted({row for cell in cells if cell.text for row in range(cell.row, cell.row + _rows_shown(cell))})
+    if repeated >= len(shown):
+        return False
     body = shown[repeated]  # the first row after the repeated header rows
     reaching = {cell.column: cell for cell in above if cell.row + cell.rows == len(last.row_tops)}
     kept = []
@@ -305,6 +307,8 @@ def _first_table(page: _Page) -> _Table | None:
         return None
     table = min(page.tables, key=lambda t: t.top)
     return table if all(line["bottom"] > table.top for line in page.found) else None
+
+
 # --- assembling pages -------------------------------------------------------------------------
 
 
