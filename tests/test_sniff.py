@@ -94,3 +94,42 @@ def test_batch_reports_each_unsupported_file_and_audits_the_rest(tmp_path):
     assert "Word 97-2003" in errors["old.doc"]
     assert "OFD" in errors["report.ofd"]
     assert "Traceback" not in result.output
+
+
+HTML_PAGE = (FIXTURES / "report.html").read_bytes()
+LONG_HEAD = b"<!-- " + b"x" * 1900 + b" -->\n" + b"<script>var a = 1;</script>\n" * 150
+
+
+def failing_rules(path: Path) -> tuple[str, list[str]]:
+    result = CliRunner().invoke(app, ["audit", str(path), "--format", "json", "--fail-on", "never"])
+    (report,) = json.loads(result.stdout)["reports"]
+    return report["format"], sorted(f["rule"] for f in report["findings"] if f["status"] == "fail")
+
+
+@pytest.mark.parametrize("name", ["page.shtml", "page.jsp", "page.txt", "page"])
+def test_page_that_opens_with_long_comments_and_scripts_is_read_as_html(tmp_path, name):
+    page = tmp_path / name
+    page.write_bytes(LONG_HEAD + HTML_PAGE)
+    plain = tmp_path / "plain.html"
+    plain.write_bytes(HTML_PAGE)
+    assert failing_rules(page) == failing_rules(plain)
+    assert failing_rules(page)[0] == "html"
+
+
+def test_utf16_page_without_extension_is_read_as_html(tmp_path):
+    markup = HTML_PAGE.decode("gb18030")  # its meta still says gb18030: the BOM wins, as in browsers
+    page = tmp_path / "page"
+    page.write_bytes(b"\xff\xfe" + markup.encode("utf-16-le"))
+    plain = tmp_path / "plain.html"
+    plain.write_bytes(HTML_PAGE)
+    assert failing_rules(page) == failing_rules(plain)
+
+
+def test_zip_with_a_word_folder_is_an_archive_not_a_word_document():
+    data = zip_file(("docs/word/readme.txt", "说明"), ("docs/report.txt", "年度报告"))
+    assert sniff_format(data, ".zip") == "zip"
+
+
+def test_a_tag_mentioned_deep_in_a_text_does_not_make_it_a_page():
+    text = "一、总体情况\n" + "说明文字。\n" * 2000 + "<p> <div> <table>\n"
+    assert sniff_format(text.encode("utf-8"), ".txt") == "txt"

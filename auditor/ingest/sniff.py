@@ -8,6 +8,10 @@ told what the file is and what to do with it instead of "binary file".
 from __future__ import annotations
 
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
+# Tags no plain-text report contains: looked for further in, past the long comments and scripts
+# that some CMS pages open with.
+_HTML_DOCUMENT_MARKERS = (b"<!doctype html", b"<html", b"<head>", b"<head ", b"<body>", b"<body ")
+_HTML_LOOKAHEAD = 65536
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: Office 97-2003, WPS
 _ZIP = b"PK\x03\x04"
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
@@ -15,7 +19,7 @@ _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x0
 _OLE_STREAMS = (("WordDocument", "word97"), ("Workbook", "spreadsheet"), ("Book", "spreadsheet"),
                 ("PowerPoint Document", "presentation"))
 # Member names (or the OpenDocument mimetype) that tell a ZIP-based format apart.
-_ZIP_MEMBERS = ((b"word/", "docx"), (b"OFD.xml", "ofd"), (b"xl/", "spreadsheet"), (b"ppt/", "presentation"),
+_ZIP_MEMBERS = ((b"word/document.xml", "docx"), (b"OFD.xml", "ofd"), (b"xl/", "spreadsheet"), (b"ppt/", "presentation"),
                 (b"mimetypeapplication/vnd.oasis.opendocument", "opendocument"))
 
 
@@ -32,13 +36,25 @@ def sniff_format(data: bytes, suffix: str = "") -> str:
         return "image"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return "html" if _looks_like_html(_ascii_view(data[:_HTML_LOOKAHEAD]), suffix) else "txt"
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """The bytes to look for tags in: UTF-16 text (with its BOM) narrowed to one byte per
+    character, so that its tags are seen like UTF-8 ones."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    return data
+
+
+def _looks_like_html(data: bytes, suffix: str) -> bool:
+    lowered = data.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     start = lowered[:1024]
     if any(lowered.startswith(m) or m in start for m in _HTML_MARKERS):
-        return "html"
-    if suffix in (".htm", ".html", ".xhtml") and b"<" in head:
-        return "html"
-    return "txt"
+        return True
+    if any(m in lowered for m in _HTML_DOCUMENT_MARKERS):
+        return True
+    return suffix in (".htm", ".html", ".xhtml", ".shtml", ".jsp", ".asp", ".aspx", ".php") and b"<" in start
 
 
 def _is_webp_or_bmp(head: bytes) -> bool:
