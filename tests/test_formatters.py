@@ -69,6 +69,34 @@ def test_empty_batch_json_is_valid():
     assert json.loads(out)["reports"] == [] and out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
 
 
+def test_json_summary_by_agency_and_year_counts_each_group_s_documents_and_failures():
+    summary = json.loads(json_out.render(MIXED, options()))["summary"]
+    assert summary["by_agency_year"] == [
+        {"agency": "某市商务局", "year": 2016, "documents": 1, "documents_with_errors": 1, "errors": 1, "warnings": 0,
+         "indeterminate": 1},
+        {"agency": None, "year": None, "documents": 1, "documents_with_errors": 0, "errors": 0, "warnings": 0,
+         "indeterminate": 0}]
+    assert sum(g["documents"] for g in summary["by_agency_year"]) == summary["documents"]
+
+
+def test_json_summary_by_agency_and_year_matches_the_text_summary_on_the_examples():
+    from auditor.audit import audit_file
+    from auditor.engine import Context
+    from auditor.ruleset import load_vocabulary
+    from tests import snapshots
+
+    rules, ctx = load_rules(), Context(vocabulary=load_vocabulary(), as_of=AS_OF)
+    results = [audit_file(path, rules, ctx) for path in snapshots.example_files()]
+    groups = json.loads(json_out.render(results, options()))["summary"]["by_agency_year"]
+    out = text.render(results, options())
+    table = out[out.index("按机关和年度汇总"):].splitlines()[2:]
+    assert len(groups) == len(table) == 13
+    for group, line in zip(groups, table):
+        assert line.split() == [group["agency"] or "—", str(group["year"] or "—"), str(group["documents"]),
+                                str(group["documents_with_errors"]), str(group["errors"]), str(group["warnings"]),
+                                str(group["indeterminate"])]
+
+
 @pytest.mark.parametrize("items", [[], [1], [{"a": [1, 2]}, "b"]])
 def test_json_array_writer_matches_json_dumps(items):
     out = io.StringIO()

@@ -160,13 +160,22 @@ class AgencyYearSummary:
             for i, n in enumerate((1, 1 if doc.errors else 0, doc.errors, doc.warnings, doc.indeterminate)):
                 row[i] += n
 
-    def rows(self) -> list[tuple]:
+    COLUMNS = ("documents", "documents_with_errors", "errors", "warnings", "indeterminate")
+
+    def ordered(self) -> list[tuple]:
+        """(agency, year, counts in COLUMNS order) by agency then year, unknown ones last."""
         def unknown_last(key):
             agency, year = key
             return (agency is None, agency or "", year is None, year or 0)
 
-        return [(agency or "—", str(year or "—"), *map(str, self.groups[(agency, year)]))
-                for agency, year in sorted(self.groups, key=unknown_last)]
+        return [(agency, year, self.groups[(agency, year)]) for agency, year in sorted(self.groups, key=unknown_last)]
+
+    def rows(self) -> list[tuple]:
+        return [(agency or "—", str(year or "—"), *map(str, counts)) for agency, year, counts in self.ordered()]
+
+    def records(self) -> list[dict]:
+        return [{"agency": agency, "year": year, **dict(zip(self.COLUMNS, counts))}
+                for agency, year, counts in self.ordered()]
 
 
 def visible(findings, show_pass: bool = False, show_na: bool = False):

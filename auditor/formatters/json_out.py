@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .. import __version__
-from .common import Format, JsonArrayWriter, Tally, counts_dict, json_at, render_with
+from .common import AgencyYearSummary, Format, JsonArrayWriter, Tally, counts_dict, json_at, render_with
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: summary.by_agency_year
 
 
 def _date(value):
@@ -48,18 +48,19 @@ class JsonFormat(Format):
         return (json_at(document_to_dict(doc, select(doc.findings), f), 2) for doc, f in zip(result.documents, facts))
 
     def write(self, files, out):
-        tally, errors = Tally(), []
+        tally, groups, errors = Tally(), AgencyYearSummary(), []
         out.write('{\n  "tool": ' + json_at(tool_info(self.options), 1) + ',\n  "reports": ')
         reports = JsonArrayWriter(out, 1)
         for rendered in files:
             tally.add(rendered)
+            groups.add(rendered)
             if rendered.error:
                 errors.append({"source": rendered.path, "message": rendered.error})
             for piece in rendered.pieces:
                 reports.add_text(piece)
         reports.close()
         summary = {"files": tally.files, "unreadable_files": tally.unreadable, "documents": tally.documents,
-                   **tally.counts()}
+                   **tally.counts(), "by_agency_year": groups.records()}
         out.write(',\n  "errors": ' + json_at(errors, 1) + ',\n  "summary": ' + json_at(summary, 1) + "\n}\n")
 
 
