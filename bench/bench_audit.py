@@ -5,6 +5,8 @@
 Makes the corpus first when it is missing (bench/make_corpus.py). Prints the figures next to the
 targets of issue 5 and writes them to bench/out/audit.json; nothing here asserts a timing.
 
+- per format: the cross-format fixtures (the same reports as .txt, .html, .docx, .pdf) audited
+  in one process, median per file and the part of it spent reading the file;
 - per-document median: in one process, rules loaded and parser built beforehand, each sampled file
   audited and timed, divided by its number of documents;
 - throughput: `auditor audit CORPUS --format json` as a subprocess, wall time including start-up,
@@ -89,6 +91,36 @@ def per_document_times(files: list[Path], sample: int) -> tuple[list[tuple[float
     return times, documents
 
 
+FORMATS = ("txt", "html", "docx", "pdf")
+
+
+def per_format_times(rounds: int) -> dict[str, tuple[float, float]]:
+    """(median ms to audit a file, median ms of that spent reading it) per format, in-process, over
+    the cross-format fixtures: the same reports as text, web page, Word file and PDF."""
+    from auditor.audit import audit_file
+    from auditor.engine import Context
+    from auditor.ingest import read_source
+    from auditor.ruleset import load_rules, load_vocabulary
+
+    rules, ctx = load_rules(), Context(vocabulary=load_vocabulary())
+    fixtures = ROOT / "tests" / "fixtures"
+    figures = {}
+    for fmt in FORMATS:
+        paths = sorted(fixtures.glob(f"*report.{fmt}"))
+        audit_file(paths[0], rules, ctx)  # warm-up: the reader's library imported
+        whole, reading = [], []
+        for _ in range(rounds):
+            for path in paths:
+                start = time.perf_counter()
+                read_source(path)
+                middle = time.perf_counter()
+                audit_file(path, rules, ctx)
+                reading.append((middle - start) * 1000)
+                whole.append((time.perf_counter() - middle) * 1000)
+        figures[fmt] = (statistics.median(whole), statistics.median(reading))
+    return figures
+
+
 def run_measured(args: list) -> tuple[float, int]:
     """(wall seconds, peak RSS in MiB) of one audit subprocess, measured from a fresh wrapper."""
     command = [sys.executable, "-c", _MAXRSS_WRAPPER, *auditor_command(), "audit", *map(str, args),
@@ -126,6 +158,7 @@ def main():
     parser.add_argument("--files", type=int, default=2000, help="corpus size to generate when missing")
     parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--sample", type=int, default=600, help="files timed one by one in-process")
+    parser.add_argument("--format-rounds", type=int, default=10, help="rounds over the per-format fixtures")
     parser.add_argument("--runs", type=int, default=3, help="batch runs per --jobs value (the median is reported: "
                         "this machine's speed drifts by a fifth or more between runs)")
     args = parser.parse_args()
@@ -147,7 +180,13 @@ def main():
         if part:
             print(f"  {label}: {len(part)} documents, median {statistics.median(part):.2f} ms")
 
+    by_format = per_format_times(args.format_rounds)
+    print("per file by format (in-process, tests/fixtures/*report.*: the same two reports in each format): " +
+          "; ".join(f"{fmt} {total:.1f} ms (reading {read:.1f} ms) → {1000 / total:.0f} files/s"
+                    for fmt, (total, read) in by_format.items()))
+
     figures = {"files": len(files), "documents": documents, "per_document_median_ms": round(median_ms, 3),
+               "per_format_median_ms": {fmt: round(total, 2) for fmt, (total, _) in by_format.items()},
                "per_document_median_ms_with_tables": round(statistics.median([t for t, f in timed if f] or [0]), 3),
                "throughput": {}, "peak_rss_mib": {}}
     for jobs in (1, 2):
