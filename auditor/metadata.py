@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from functools import lru_cache
 
 from .dates import find_dates, find_month_days, find_years, parse_date
 from .model import Closing, DateMention, Paragraph, Report, Span, StatedPeriod
@@ -15,13 +16,6 @@ _AGENCY_OK = re.compile(r"^[\u4e00-\u9fff()]{2,30}" + _AGENCY_SUFFIX + r"$")
 _YEAR = r"(\d{4}|[〇○零Oo一二三四五六七八九]{4})"
 _TITLE = re.compile(r"(报告|年报|指南)$|政府信息公开[^。]{0,10}报告")
 
-# The report's own statements about which year it covers, in order of preference.
-_YEAR_STATEMENTS = [
-    re.compile(r"现将[^。\n]{0,30}?" + _YEAR + r"年度?[^。\n]{0,40}?报告如下"),
-    re.compile(r"公布[^。\n]{0,20}?" + _YEAR + r"年度?[^。\n]{0,40}?报告"),
-    re.compile(r"统计(?:期限|日期|数据时限|数据时间|数据期限|时限|时间|期)[^。\n]{0,6}?(?:自|从|为)?" + _YEAR + r"年1月1日"),
-    re.compile(r"截[至止]" + _YEAR + r"年12月(?:底|31日)"),
-]
 _AGENCY_STATEMENTS = [
     re.compile(r"公布(?:\d{4}年度?)?([\u4e00-\u9fff()]{2,30}?)(?:政府)?信息公开(?:工作)?年度报告"),
     re.compile(r"获取([\u4e00-\u9fff()]{2,30}?)\(以下简称"),
@@ -87,13 +81,42 @@ def find_report_year(report: Report, title: str | None, title_span: Span | None)
             span = Span(title_span.start + offset, title_span.start + offset + (b - a)) if offset >= 0 else title_span
             return year, "title", span
     best = None
-    for pattern in _YEAR_STATEMENTS:
+    for pattern in year_statements():
         m = pattern.search(report.text)
         if m and (best is None or m.start() < best.start()):
             best = m
     if best:
-        return _year_value(best.group(1)), "statement", _doc_span(report, best.start(1), best.end(1))
+        return _year_value(best.group("year")), "statement", _doc_span(report, best.start("year"), best.end("year"))
     return None, None, None
+
+
+@lru_cache(maxsize=1)
+def year_statement_patterns() -> tuple[str, ...]:
+    """The report's own statements of the year it covers (grammar/years.yaml), shared with YR01."""
+    import yaml
+
+    from . import resource_dir
+
+    from .errors import RuleFileError
+
+    path = resource_dir("grammar") / "years.yaml"
+    statements = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("statements")
+    if not isinstance(statements, list) or not statements:
+        raise RuleFileError(path, "needs a list of statement patterns", zh="需要年度表述正则的列表", pointer="/statements")
+    for i, pattern in enumerate(statements):
+        try:
+            groups = re.compile(pattern).groupindex if isinstance(pattern, str) else {}
+        except re.error as err:
+            raise RuleFileError(path, f"bad pattern: {err}", zh=f"正则有误：{err}", pointer=f"/statements/{i}")
+        if "year" not in groups:
+            raise RuleFileError(path, "a statement pattern needs a (?P<year>…) group",
+                                zh="年度表述的正则需要 (?P<year>…) 分组", pointer=f"/statements/{i}")
+    return tuple(statements)
+
+
+@lru_cache(maxsize=1)
+def year_statements() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in year_statement_patterns())
 
 
 def find_agency(report: Report, title: str | None, title_span: Span | None, closing: Closing | None):

@@ -64,6 +64,17 @@ def test_year_from_statements_in_order_of_appearance():
     assert report.report_year == 2020 and report.report_year_source == "statement"
 
 
+@pytest.mark.parametrize("statement,year", [("截至2018年底,主动公开信息130条。", 2018),
+                                            ("现将我局二O一七年度政府信息公开工作情况报告如下:", 2017)])
+def test_untitled_report_year_from_the_shared_statements_that_yr01_checks(statement, year):
+    from auditor.metadata import year_statement_patterns
+    from auditor.ruleset import load_rules
+
+    report = parse_text("一、总体情况\n" + statement + "\n二、主动公开政府信息情况\n略。\n").reports[0]
+    assert report.report_year == year and report.report_year_source == "statement"
+    assert load_rules()["YR01"].prepared == year_statement_patterns()  # one list, edited in grammar/years.yaml
+
+
 def test_year_and_date_mentions_carry_spans():
     parsed = parse_file(example("000"))
     report = parsed.reports[0]
@@ -120,3 +131,22 @@ def test_publication_date_from_the_page_s_date_line(key):
     [report] = parse_text(text).reports
     assert report.publication_date.value == date(2022, 1, 25)
     assert text[report.publication_date.span.start:report.publication_date.span.end] == "2022-01-25"
+
+
+@pytest.mark.parametrize("content,pointer", [("statements: []\n", "/statements"),
+                                             ("statements: ['现将(\\d{4})年']\n", "/statements/0"),
+                                             ("statements: ['现将(?P<year>\\d{4}年']\n", "/statements/0")])
+def test_a_malformed_years_file_is_a_one_line_error_with_its_pointer(tmp_path, monkeypatch, content, pointer):
+    import auditor
+    from auditor.errors import RuleFileError
+    from auditor.metadata import year_statement_patterns
+
+    (tmp_path / "years.yaml").write_text(content, encoding="utf-8")
+    monkeypatch.setattr(auditor, "resource_dir", lambda name: tmp_path)
+    year_statement_patterns.cache_clear()
+    try:
+        with pytest.raises(RuleFileError) as raised:
+            year_statement_patterns()
+        assert raised.value.pointer == pointer and "years.yaml" in raised.value.message()
+    finally:
+        year_statement_patterns.cache_clear()

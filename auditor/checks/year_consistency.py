@@ -1,6 +1,7 @@
 """Years in the report's own statements (or its stated statistical period) must be the report
-year. Only patterns the rule lists count as statements: citations, document numbers, plans
-for next year or last year's finances never match them."""
+year. Only statement patterns count: citations, document numbers, plans for next year or last
+year's finances never match them. A rule lists its own patterns, or none to use the shared ones
+of grammar/years.yaml, with which metadata finds the year of a report whose title names none."""
 
 from datetime import date
 
@@ -8,6 +9,7 @@ from ..dates import chinese_number
 from ..findings import Evidence, failed, passed, with_reason
 from ..patterns import compile_pattern, finditer
 from ..errors import Problem
+from ..metadata import year_statement_patterns
 from .common import IF_MISSING_SCHEMA, compile_all
 
 KIND = "year_consistency"
@@ -19,17 +21,16 @@ PARAMS_SCHEMA = {
         "statements": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "\\(\\?P<year>"}},
         "if_missing": IF_MISSING_SCHEMA,
     },
-    "if": {"properties": {"source": {"const": "statements"}}},
-    "then": {"required": ["statements"]},
 }
 
 
 def prepare(params):
+    """The statement patterns to search, checked for their year group."""
     for i, p in enumerate(compile_all(params.get("statements", []), "statements")):
         if "year" not in compile_pattern(p).groupindex:
             raise Problem(f"statement pattern needs a (?P<year>…) group: {p!r}",
                              f"年度表述的正则需要 (?P<year>…) 分组：{p!r}", ("statements", i))
-    return params
+    return tuple(params.get("statements") or year_statement_patterns())
 
 
 def _missing(rule, zh, en):
@@ -47,7 +48,7 @@ def _year_quote_end(text: str, end: int) -> int:
 def _check_statements(report, rule):
     year = report.report_year
     wrong, right = [], []
-    for pattern in rule.params["statements"]:
+    for pattern in rule.prepared:
         for m in finditer(pattern, report.text):
             stated = chinese_number(m.group("year"))
             start, end = m.start("year"), _year_quote_end(report.text, m.end("year"))
