@@ -1,5 +1,5 @@
 """Files whose text cannot be used are refused with a one-line error, never audited as an empty
-document: PDFs whose fonts have no Unicode mapping.
+document: PDFs whose fonts have no Unicode mapping, and scans carrying a small text stamp.
 
 The PDFs are written here byte by byte (`pdf_bytes`): pages of text in a CID font whose glyph
 numbers are the characters' code points, with a ToUnicode map for the characters it should map
@@ -162,4 +162,43 @@ def test_a_few_unmapped_glyphs_are_dropped_and_the_text_kept(tmp_path, report_li
     text = read_source(write(tmp_path, pdf_bytes(paged(report_lines), mapped=drawn - {rare}))).text
     assert "(cid:" not in text
     assert text == reference.replace(rare, "")
+
+
+# --- scans with a text stamp ------------------------------------------------------------------
+
+STAMPS = {
+    "scanner app": {"stamp": "Scanned by CamScanner"},
+    "website footer": {"stamp": "http://www.example.gov.cn/xxgk/zfxxgkndbg/2022/0120/report.pdf"},
+    "Chinese stamp": {"lines": ["扫描全能王 创建"]},
+}
+
+
+@pytest.mark.parametrize("stamp", STAMPS.values(), ids=STAMPS)
+@pytest.mark.parametrize("count", [1, 4])
+def test_scan_carrying_a_text_stamp_is_refused(tmp_path, stamp, count):
+    pytest.importorskip("pdfplumber")
+    err = refusal(write(tmp_path, pdf_bytes([{"image": True, **stamp}] * count)))
+    assert "almost no text layer (scanned PDF?)" in str(err)
+    assert "几乎没有文字层（扫描件？），暂不支持文字识别(OCR)" in err.message("zh")
+
+
+def test_scan_with_a_titled_cover_page_is_refused(tmp_path, report_lines):
+    """A typed title on the first page of a scanned report is still almost no text."""
+    pages = [{"image": True, "lines": report_lines[:1]}] + [{"image": True, **STAMPS["scanner app"]}] * 5
+    assert "almost no text layer" in str(refusal(write(tmp_path, pdf_bytes(pages))))
+
+
+@pytest.mark.parametrize("count", [None, 5], ids=["whole report", "its first five lines"])
+def test_text_over_page_images_is_read(tmp_path, report_lines, count):
+    """Pages printed over a full-page image (letterhead, watermark, a scan with its recognised
+    text) are read, even a page shorter than any real report (about a hundred characters)."""
+    shown = report_lines[:count]
+    text = read_source(write(tmp_path, pdf_bytes(paged(shown, image=True, stamp="Scanned by CamScanner")))).text
+    assert "一、总体情况" in text.splitlines()
+
+
+def test_little_text_without_images_is_no_scan(tmp_path, report_lines):
+    """A PDF of a few words and no image is read (and audited as what it is)."""
+    text = read_source(write(tmp_path, pdf_bytes([{"lines": report_lines[:1]}]))).text
+    assert text.strip() == report_lines[0]
 
