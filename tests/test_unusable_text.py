@@ -1,5 +1,6 @@
 """Files whose text cannot be used are refused with a one-line error, never audited as an empty
-document: PDFs whose fonts have no Unicode mapping, and scans carrying a small text stamp.
+document: PDFs whose fonts have no Unicode mapping, scans carrying a small text stamp, and Big5
+text (read as Big5, not as GB18030 mojibake).
 
 The PDFs are written here byte by byte (`pdf_bytes`): pages of text in a CID font whose glyph
 numbers are the characters' code points, with a ToUnicode map for the characters it should map
@@ -8,6 +9,7 @@ optionally over a full-page image, as a scanner writes its pages."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from auditor.errors import InputError
 from auditor.ingest import read_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parent.parent / "reports_examples"
+TRADITIONAL = EXAMPLES / "001_7cc49b8b1d99bd2e.txt"
 REPORT = (FIXTURES / "report.txt").read_text(encoding="utf-8")
 PAGE = (595, 842)
 SIZE = 10.5
@@ -202,3 +206,66 @@ def test_little_text_without_images_is_no_scan(tmp_path, report_lines):
     text = read_source(write(tmp_path, pdf_bytes([{"lines": report_lines[:1]}]))).text
     assert text.strip() == report_lines[0]
 
+
+# --- Big5 text --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def audit():
+    from auditor.audit import audit_file
+    from auditor.engine import Context
+    from auditor.ruleset import load_rules, load_vocabulary
+
+    rules, ctx = load_rules(), Context(vocabulary=load_vocabulary(), as_of=date(2026, 11, 23))
+
+    def statuses(path: Path) -> list[tuple]:
+        result = audit_file(path, rules, ctx)
+        assert result.error is None
+        return [(d.doc_type, d.title, d.year, sorted((f.rule, f.status.value) for f in d.findings))
+                for d in result.documents]
+    return statuses
+
+
+def test_big5_report_is_read_as_big5_and_audited_as_its_utf8_original(tmp_path, audit):
+    original = TRADITIONAL.read_text(encoding="utf-8")
+    path = write(tmp_path, original.encode("big5"), "big5.txt")
+    source = read_source(path)
+    assert (source.encoding, source.text) == ("big5", original)
+    expected = audit(TRADITIONAL)
+    assert expected[0][0] == "annual_report" and any(status == "fail" for _, status in expected[0][3])
+    assert audit(path) == expected
+
+
+def test_cp950_only_characters_are_read_as_cp950(tmp_path):
+    text = "本局網站全年發佈信息１２０條，費用０€。\n" * 5  # the euro sign is in cp950, not in big5
+    source = read_source(write(tmp_path, text.encode("cp950"), "cp950.txt"))
+    assert (source.encoding, source.text) == ("cp950", text)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.txt")))
+@pytest.mark.parametrize("codec", ["gb18030", "gbk"])
+def test_gb_copies_of_the_examples_stay_gb18030(tmp_path, name, codec):
+    """Simplified and Traditional Chinese in GBK/GB18030 are never taken for Big5."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    if codec == "gbk":  # GBK lacks the no-break space and the bullet some examples hold
+        text = text.replace("\xa0", " ").replace("\u2022", "\u00b7")
+    source = read_source(write(tmp_path, text.encode(codec), name))
+    assert (source.encoding, source.text) == ("gb18030", text)
+
+
+def test_utf8_traditional_chinese_stays_utf8():
+    source = read_source(TRADITIONAL)
+    assert source.encoding == "utf-8" and "龍巖市" in source.text
+
+
+def test_text_in_neither_gb18030_nor_big5_is_unreadable(tmp_path):
+    """Japanese in Shift-JIS decodes as GB18030 to kana-strewn nonsense: refused, not audited."""
+    text = "日本語のテキストです。これは報告書ではありません。ひらがなとカタカナ。\n" * 5
+    err = refusal(write(tmp_path, text.encode("shift_jis"), "sjis.txt"))
+    assert "unreadable encoding" in str(err) and "无法识别的编码" in err.message("zh")
+
+
+def test_a_few_rare_characters_keep_a_short_gb_text_gb18030(tmp_path):
+    text = "某局2021年报告：主动公开信息100条。㮾下镇、䶮、𠀾。\n"
+    source = read_source(write(tmp_path, text.encode("gb18030"), "rare.txt"))
+    assert (source.encoding, source.text) == ("gb18030", text)

@@ -1,8 +1,21 @@
-"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK."""
+"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, Big5.
+
+Big5 bytes always decode as GB18030 too, to nonsense: Big5's commonest characters land on
+GB2312's kana, Greek and Cyrillic rows, its second bytes 0x40-0x7E on rare GBK characters and
+private-use code points. So a GB18030 decoding is checked before it is kept: when at least
+`_IMPLAUSIBLE_SHARE` of its non-ASCII characters (and `_IMPLAUSIBLE_MIN` of them) are characters
+no Chinese report is written in (see `_plausible`), Big5 is tried, and the file is refused as
+undecodable if Big5 does not give a plausible text either. Big5 read as GB18030 gives 57-72 %
+such characters on the example reports, their GB18030 copies 0 % (Traditional Chinese in GBK
+included: its characters are common Big5 ones), so the threshold has wide margins both ways.
+UTF-8 never reaches this check.
+"""
 
 from __future__ import annotations
 
 import codecs
+from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
@@ -31,12 +44,63 @@ def decode_bytes(path, data: bytes) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
+        if not _looks_like_text(text):
+            raise InputError(path, "binary file (control characters), not a text report",
+                             "二进制文件（含控制字符），不是文本报告")
+        if encoding == "utf-8" or _plausible_text(text):
             return text, encoding
-        raise InputError(path, "binary file (control characters), not a text report",
-                         "二进制文件（含控制字符），不是文本报告")
+        big5 = _decode_big5(data)
+        if big5 is not None:
+            return big5
+        raise InputError(path, "unreadable encoding: GB18030 gives mostly unlikely characters, and it is not Big5",
+                         "无法识别的编码：按 GB18030 解码多为不可能出现的字符，也不是 Big5")
     raise InputError(path, "unreadable encoding: neither UTF-8, UTF-16 nor GB18030",
                      "无法识别的编码：不是 UTF-8、UTF-16，也不是 GB18030")
+
+
+_IMPLAUSIBLE_SHARE = 0.2  # of the non-ASCII characters (Big5 read as GB18030: over 0.5; GB text: 0)
+_IMPLAUSIBLE_MIN = 5  # fewer implausible characters than this are never enough to distrust a decoding
+
+
+def _decode_big5(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) if the bytes are plausible Big5 (or its Windows superset cp950)."""
+    for encoding in ("big5", "cp950"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return (text, encoding) if _looks_like_text(text) and _plausible_text(text) else None
+    return None
+
+
+def _plausible_text(text: str) -> bool:
+    """Are the text's non-ASCII characters those of a Chinese text (see the module docstring)?"""
+    total = implausible = 0
+    for char, count in Counter(text).items():
+        if char < "\x80" or char.isspace():
+            continue
+        total += count
+        if not _plausible(char):
+            implausible += count
+    return implausible < max(_IMPLAUSIBLE_MIN, _IMPLAUSIBLE_SHARE * total)
+
+
+@lru_cache(maxsize=8192)
+def _plausible(char: str) -> bool:
+    """A character of Simplified (GB2312) or common Traditional Chinese (Big5's first level,
+    which also holds its punctuation) text, other than kana, Greek, Cyrillic and private use."""
+    code = ord(char)
+    if 0x0370 <= code <= 0x04FF or 0x3040 <= code <= 0x30FF or 0xE000 <= code <= 0xF8FF:
+        return False
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return 0xA1 <= char.encode("big5")[0] <= 0xC6
+    except UnicodeEncodeError:
+        return False
 
 
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0e, 0x20))
