@@ -7,8 +7,20 @@ margin are dropped, and so are running headers and footers (a margin line that r
 place on at least half of the pages, its numbers aside), which would otherwise be glued into a
 paragraph broken by the page. A table that ends a page and goes on at the top of the next one,
 its header rows repeated there, is read as one table: the repeated rows are dropped, and a cell
-merged down across the break is written as if the page did not break it. There is no OCR: a PDF
-of page images is refused.
+merged down across the break is written as if the page did not break it.
+
+A PDF whose text cannot be used is refused rather than audited as an empty document:
+- glyphs of fonts without a Unicode mapping (a Type0/Identity-H font without ToUnicode) come out
+  of pdfplumber as `(cid:N)`. The file is refused when more than `_UNMAPPED_SHARE` (a tenth) of
+  its glyphs are such, or when one page has more than half of its glyphs (and at least
+  `_UNMAPPED_PAGE_MIN`) unmapped, since a page's lost text reads as missing sections. Fewer,
+  scattered ones (a bullet, a rare character of a name) are dropped and the text kept.
+- there is no OCR: a PDF of page images is refused, also when a scanner app or a website stamped
+  a line of text on its pages. "Almost no text" is fewer than `_SCAN_CJK_PER_PAGE` (20) CJK
+  characters and fewer than `_SCAN_CHARS_PER_PAGE` (200) characters of any kind per page on
+  average, with at least half of the pages covered by images over at least half of their area.
+  A real report, even of one page, has hundreds of CJK characters; a stamp such as "Scanned by
+  CamScanner", 扫描全能王 or a URL has a few dozen characters at most.
 """
 
 from __future__ import annotations
@@ -41,6 +53,13 @@ _HEADING_START = re.compile(
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _EPSILON = 0.5
 _SAME_PLACE = 2.0  # points: a running header or footer is printed at one place on every page
+_UNMAPPED = re.compile(r"\(cid:\d+\)")  # how pdfminer writes a glyph it has no character for
+_UNMAPPED_SHARE = 0.1  # of the document's glyphs: more are refused, fewer dropped
+_UNMAPPED_PAGE_MIN = 20  # glyphs: a page with fewer unmapped glyphs is never refused alone
+_SCAN_CJK_PER_PAGE = 20
+_SCAN_CHARS_PER_PAGE = 200
+_SCAN_IMAGE_COVER = 0.5  # share of a page's area covered by images for it to count as an image page
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @dataclass(frozen=True)
@@ -77,13 +96,19 @@ class _Page:
     height: float
     found: list[dict]  # text lines outside tables, as pdfplumber gives them
     tables: list[_Table]
+    glyphs: int = 0  # characters drawn on the page, spaces aside
+    unmapped: int = 0  # of which without a Unicode mapping, `(cid:N)`
+    cjk: int = 0  # of which Chinese characters
+    imaged: bool = False  # images cover most of the page
 
 
 def read(path: Path, data: bytes) -> Source:
     pages = _extract_pages(path, data)
+    _refuse_unmapped(path, pages)
     if not any(page.found or any(table.cells for table in page.tables) for page in pages):
         raise InputError(path, "no text layer (scanned PDF?); OCR is not supported",
                          "没有文字层（扫描件？），暂不支持文字识别(OCR)")
+    _refuse_scan(path, pages)
     _drop_running_lines(pages)
     _join_continued_tables(pages)
     text, page_starts = _assemble([_page_lines(page) for page in pages])
@@ -96,6 +121,28 @@ def _extract_pages(path, data: bytes) -> list[_Page]:
             return [_read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
     except Exception as err:  # pdfminer raises a zoo of types for damaged or encrypted files
         raise InputError(path, *_describe_failure(err))
+
+
+def _refuse_unmapped(path, pages: list[_Page]) -> None:
+    """Refuse a PDF whose text is mostly, or on one page, glyphs without a Unicode mapping."""
+    problem = ("text layer cannot be extracted{} (fonts without Unicode mapping)",
+               "文字层无法提取{}（字体没有 Unicode 映射）")
+    if sum(page.unmapped for page in pages) > _UNMAPPED_SHARE * sum(page.glyphs for page in pages):
+        raise InputError(path, problem[0].format(""), problem[1].format(""))
+    for page in pages:
+        if page.unmapped >= _UNMAPPED_PAGE_MIN and page.unmapped * 2 > page.glyphs:
+            raise InputError(path, problem[0].format(f" on page {page.number}"),
+                             problem[1].format(f"（第 {page.number} 页）"))
+
+
+def _refuse_scan(path, pages: list[_Page]) -> None:
+    """Refuse page images that carry almost no text: a scan with a stamp (see the module docstring)."""
+    count = len(pages)
+    if (sum(page.imaged for page in pages) * 2 >= count
+            and sum(page.cjk for page in pages) < _SCAN_CJK_PER_PAGE * count
+            and sum(page.glyphs for page in pages) < _SCAN_CHARS_PER_PAGE * count):
+        raise InputError(path, "almost no text layer (scanned PDF?); OCR is not supported",
+                         "几乎没有文字层（扫描件？），暂不支持文字识别(OCR)")
 
 
 def _describe_failure(err: Exception) -> tuple[str, str]:
@@ -114,11 +161,33 @@ def _read_page(page, number: int) -> _Page:
     tables = [table for table in page.find_tables() if is_data_table(table)]
     boxes = [table.bbox for table in tables]
     outside = page.filter(lambda obj: not _inside_any(obj, boxes)) if boxes else page
+    drawn = [char["text"] for char in page.chars]
+    unmapped = sum(text.startswith("(cid:") for text in drawn)
     found = [
         d for d in outside.extract_text_lines(return_chars=False, strip=True)
         if d["text"].strip() and not _is_page_number(d, page.height)
     ]
-    return _Page(number, page.height, found, [_table(table) for table in tables])
+    if unmapped:
+        found = [{**d, "text": text} for d in found if (text := _mapped(d["text"]).strip())]
+    return _Page(number, page.height, found, [_table(table) for table in tables],
+                 glyphs=sum(not text.isspace() for text in drawn), unmapped=unmapped,
+                 cjk=len(_CJK.findall("".join(drawn))), imaged=_imaged(page))
+
+
+def _mapped(text: str) -> str:
+    """The text without the glyphs that have no Unicode mapping."""
+    return _UNMAPPED.sub("", text) if "(cid:" in text else text
+
+
+def _imaged(page) -> bool:
+    """Do images cover at least _SCAN_IMAGE_COVER of the page (as a scanned page's image does)?"""
+    left, top, right, bottom = page.bbox
+    area = 0.0
+    for image in page.images:
+        width = min(image["x1"], right) - max(image["x0"], left)
+        height = min(image["bottom"], bottom) - max(image["top"], top)
+        area += max(width, 0) * max(height, 0)
+    return area >= _SCAN_IMAGE_COVER * (right - left) * (bottom - top)
 
 
 def _page_lines(page: _Page) -> list[_Line]:
@@ -227,7 +296,7 @@ def _covered(starts: list[float], low: float, high: float) -> range:
 
 
 def _cell_text(text: str | None) -> str:
-    lines = [part.strip() for part in (text or "").splitlines() if part.strip()]
+    lines = [part.strip() for part in _mapped(text or "").splitlines() if part.strip()]
     joined = ""
     for line in lines:
         joined = joined + _glue(joined, line) + line if joined else line
