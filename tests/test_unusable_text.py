@@ -236,6 +236,20 @@ def test_big5_report_is_read_as_big5_and_audited_as_its_utf8_original(tmp_path, 
     assert audit(path) == expected
 
 
+def test_big5_web_page_without_a_charset_is_read_as_big5(tmp_path, audit):
+    markup = (FIXTURES / "report.html").read_bytes().decode("gb18030")
+    traditional = opencc_s2t(markup.replace('<meta charset="gb18030">', ""))
+    path = write(tmp_path, traditional.encode("big5", "replace"), "page.htm")
+    assert read_source(path).encoding == "big5"
+    assert audit(path) == audit(FIXTURES / "report.html")
+
+
+def opencc_s2t(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
 def test_cp950_only_characters_are_read_as_cp950(tmp_path):
     text = "本局網站全年發佈信息１２０條，費用０€。\n" * 5  # the euro sign is in cp950, not in big5
     source = read_source(write(tmp_path, text.encode("cp950"), "cp950.txt"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import InputError
 from . import Source
 from .grid import GridCell, table_lines
+from .text import decode_big5, plausible_text
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 # Never hold report text.
@@ -91,16 +92,20 @@ def read(path: Path, data: bytes) -> Source:
 
 
 def decode_html(path, data: bytes) -> tuple[str, str]:
-    """Return (markup, codec): BOM, then the declared <meta> charset, then UTF-8, then GB18030."""
+    """Return (markup, codec): BOM, then the declared <meta> charset, then UTF-8, then GB18030
+    (or Big5, when an undeclared page reads as GB18030 nonsense: see text.py)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _strict_decode(path, data, codec), codec
-    candidates = [c for c in (_declared_codec(data), "utf-8", "gb18030") if c]
-    for codec in dict.fromkeys(candidates):
+    declared = _declared_codec(data)
+    for codec in dict.fromkeys(c for c in (declared, "utf-8", "gb18030") if c):
         try:
-            return data.decode(codec), codec
+            markup = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
+        if codec == "gb18030" and declared is None and not plausible_text(markup):
+            return decode_big5(data) or (markup, codec)
+        return markup, codec
     raise InputError(path, "undecodable HTML: neither the declared charset, UTF-8 nor GB18030",
                      "无法解码的网页：声明的字符集、UTF-8、GB18030 都不适用")
 

@@ -47,9 +47,9 @@ def decode_bytes(path, data: bytes) -> tuple[str, str]:
         if not _looks_like_text(text):
             raise InputError(path, "binary file (control characters), not a text report",
                              "二进制文件（含控制字符），不是文本报告")
-        if encoding == "utf-8" or _plausible_text(text):
+        if encoding == "utf-8" or plausible_text(text):
             return text, encoding
-        big5 = _decode_big5(data)
+        big5 = decode_big5(data)
         if big5 is not None:
             return big5
         raise InputError(path, "unreadable encoding: GB18030 gives mostly unlikely characters, and it is not Big5",
@@ -62,18 +62,18 @@ _IMPLAUSIBLE_SHARE = 0.2  # of the non-ASCII characters (Big5 read as GB18030: o
 _IMPLAUSIBLE_MIN = 5  # fewer implausible characters than this are never enough to distrust a decoding
 
 
-def _decode_big5(data: bytes) -> tuple[str, str] | None:
+def decode_big5(data: bytes) -> tuple[str, str] | None:
     """(text, codec) if the bytes are plausible Big5 (or its Windows superset cp950)."""
     for encoding in ("big5", "cp950"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return (text, encoding) if _looks_like_text(text) and _plausible_text(text) else None
+        return (text, encoding) if _looks_like_text(text) and plausible_text(text) else None
     return None
 
 
-def _plausible_text(text: str) -> bool:
+def plausible_text(text: str) -> bool:
     """Are the text's non-ASCII characters those of a Chinese text (see the module docstring)?"""
     ascii_chars = len(text.encode("ascii", "ignore"))
     non_ascii = len(text) - ascii_chars
