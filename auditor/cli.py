@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import AuditorError, InputError, pick
+from .errors import AuditorError, InputError, display_name, os_error, pick
 
 
 def help_lang(argv: List[str]) -> str:
@@ -50,14 +50,17 @@ LANG_OPTION = typer.Option("zh", "--lang", help=H("消息语言：zh（中文）
                            callback=_valid_lang)
 
 
-def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list[Path]:
+def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list:
     """The files to read (see inputs.py); the number of hidden files left out goes to stderr so that
-    nothing is skipped silently. A missing path is an error."""
-    from .inputs import collect_inputs
+    nothing is skipped silently. A missing path is an error. `-` is standard input (an
+    ingest.Given), once."""
+    from .inputs import STDIN, collect_inputs
 
+    if sum(str(path) == STDIN for path in paths) > 1:
+        fail(pick(lang, "标准输入（-）只能给出一次", "standard input (-) can be given only once"))
     inputs = collect_inputs(paths, leave_out=output)
     for path in inputs.missing:
-        fail(pick(lang, f"{path}: 文件或文件夹不存在", f"{path}: no such file or directory"))
+        fail(pick(lang, f"{display_name(path)}: 文件或文件夹不存在", f"{display_name(path)}: no such file or directory"))
     if inputs.hidden:
         typer.echo("auditor: " + pick(lang, f"跳过了 {inputs.hidden} 个隐藏文件（文件名或所在文件夹以 . 开头）",
                                       f"skipped {inputs.hidden} hidden file(s) (name or folder starting with .)"),
@@ -67,7 +70,7 @@ def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) ->
 
 @app.command(help=H("显示从每个文件识别出的文档、元数据和章节结构。",
                     "Show the documents, metadata and section tree recovered from each file."))
-def parse(paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹", "report files or folders")),
+def parse(paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹；- 为标准输入", "report files or folders; - for standard input")),
           format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary"),
           lang: str = LANG_OPTION):
     """Show the documents, metadata and section tree recovered from each file."""
@@ -186,13 +189,15 @@ def _output_file(output: Optional[Path], lang: str):
     if output is None:
         yield None
         return
+    name = display_name(output)
     if output.is_dir():
-        fail(pick(lang, f"{output}: 是一个文件夹，请给出文件名", f"{output}: is a folder; give a file name"))
+        fail(pick(lang, f"{name}: 是一个文件夹，请给出文件名", f"{name}: is a folder; give a file name"))
     try:
         part = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=output.parent,
                                            prefix=f".{output.name}.", suffix=".part", delete=False)
     except OSError as err:
-        fail(pick(lang, f"{output}: 无法写入（{err.strerror or err}）", f"{output}: cannot write ({err.strerror or err})"))
+        english, chinese = os_error(err)
+        fail(pick(lang, f"{name}: 无法写入（{chinese}）", f"{name}: cannot write ({english})"))
     try:
         with part:
             yield part
@@ -234,7 +239,8 @@ _AUDIT_HELP = H(
 
 @app.command(help=_AUDIT_HELP)
 def audit(
-    paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）", "report files or folders (recursive)")),
+    paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）；- 为标准输入",
+                                                   "report files or folders (recursive); - for standard input")),
     format: str = typer.Option("text", "--format", "-f", help="text | json | sarif | csv | csv-summary | html"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help=H("写入此文件，而不是标准输出",
                                                                          "write to this file instead of stdout")),
@@ -282,7 +288,8 @@ def audit(
                              year, agency_kind)
     files = expand_paths(paths, lang, output)
     if not files:
-        fail(pick(lang, f"{'、'.join(map(str, paths))} 中没有可审计的文件", f"no files to audit in {', '.join(map(str, paths))}"))
+        fail(pick(lang, f"{'、'.join(map(display_name, paths))} 中没有可审计的文件",
+                  f"no files to audit in {', '.join(map(display_name, paths))}"))
     if jobs != 1 and len(files) > 1 and not parallel_available():
         typer.echo("auditor: " + pick(lang, "--jobs：本平台无法派生工作进程，改为单进程审计",
                                       "--jobs: this platform cannot fork worker processes; auditing in one process"),
