@@ -182,10 +182,10 @@ class BatchOutcome:
 
 
 @contextmanager
-def _output_file(output: Optional[Path], lang: str):
+def _output_file(output: Optional[Path], lang: str, stop: Optional[_SignalStop] = None):
     """The --output file, opened before any work starts (None stands for stdout). It is written
     under a temporary name beside it and put in place when the run completes, so an interrupted
-    run leaves no truncated file and an earlier output stays as it was."""
+    run leaves no truncated file and an earlier output stays as it was (`stop` removes it too)."""
     if output is None:
         yield None
         return
@@ -198,14 +198,69 @@ def _output_file(output: Optional[Path], lang: str):
     except OSError as err:
         english, chinese = os_error(err)
         fail(pick(lang, f"{name}: 无法写入（{chinese}）", f"{name}: cannot write ({english})"))
+
+    def remove():
+        Path(part.name).unlink(missing_ok=True)
+
+    cleanups = stop.cleanups if stop else []
+    cleanups.append(remove)
     try:
         with part:
             yield part
         os.chmod(part.name, 0o666 & ~_umask())  # the permissions open() would have given
         os.replace(part.name, output)
     except BaseException:
-        Path(part.name).unlink(missing_ok=True)
+        remove()
         raise
+    finally:
+        cleanups.remove(remove)
+
+
+class _SignalStop:
+    """SIGTERM and SIGHUP end an audit at once, as Ctrl-C does but without unwinding the stack: an
+    exception raised from a signal handler may land inside the worker pool's own code (starting
+    its thread, forking) and leave it hung, or inside a __del__, where Python drops it. The handler
+    runs the clean-ups registered (stop the workers, remove the temporary output), then exits with
+    128 + the signal's number: 143 for SIGTERM, 129 for SIGHUP (Ctrl-C gives 130)."""
+
+    def __init__(self):
+        self.home, self.cleanups = os.getpid(), []
+
+    def __call__(self, signum, frame):
+        if os.getpid() == self.home:  # not a worker forked before it set its own handlers
+            for cleanup in reversed(self.cleanups):
+                try:
+                    cleanup()
+                except Exception:  # noqa: BLE001 - the others must still run, and the exit come
+                    pass
+            if os.isatty(2):
+                os.write(2, b"\x1b[?25h")  # the progress bar hides the cursor
+        os._exit(128 + signum)
+
+
+@contextmanager
+def _stopped_by_signals():
+    """Yields the _SignalStop that handles SIGTERM and SIGHUP while the block runs."""
+    import signal
+
+    stop = _SignalStop()
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    try:
+        previous = {each: signal.signal(each, stop) for each in signals}
+    except ValueError:  # not the main thread (the command called from a program): signals stay as they are
+        previous = {}
+    try:
+        yield stop
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
+def _end_worker_processes():
+    import multiprocessing
+
+    for process in multiprocessing.active_children():
+        process.terminate()
 
 
 def _umask() -> int:
@@ -231,10 +286,12 @@ def _check_choices(format, fail_on, lang, agency_kind, jobs):
 
 _AUDIT_HELP = H(
     "审核年度报告和指南并列出审核结果。每个输入文件都有一条结果，无论能否读取。\n\n"
-    "退出码：有达到 --fail-on 级别的不通过项时为 1；否则有文件无法读取（审核不完整）、用法错误或规则文件错误时为 2；否则为 0。",
+    "退出码：有达到 --fail-on 级别的不通过项时为 1；否则有文件无法读取（审核不完整）、用法错误或规则文件错误时为 2；否则为 0。"
+    "被中断时（Ctrl-C、SIGTERM、SIGHUP）为 128 加信号编号（130、143、129）。",
     "Audit reports and guides; print findings. Every input file gets one result, readable or not.\n\n"
     "Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the "
-    "audit is incomplete) or on a usage or rule-file error; otherwise 0.")
+    "audit is incomplete) or on a usage or rule-file error; otherwise 0. Interrupted (Ctrl-C, SIGTERM, "
+    "SIGHUP): 128 + the signal number (130, 143, 129).")
 
 
 @app.command(help=_AUDIT_HELP)
@@ -273,6 +330,13 @@ def audit(
 
     Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the
     audit is incomplete) or on a usage or rule-file error; otherwise 0."""
+    with _stopped_by_signals() as stop:
+        _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
+               agency_kind, as_of, jobs, quiet, stop)
+
+
+def _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
+           agency_kind, as_of, jobs, quiet, stop: _SignalStop):
     from .audit import AuditSettings, audit_files, parallel_available
     from .engine import Context
     from .progress import progress_bar
@@ -295,11 +359,15 @@ def audit(
                                       "--jobs: this platform cannot fork worker processes; auditing in one process"),
                    err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
-    with _output_file(output, lang) as out:
+    stop.cleanups.append(_end_worker_processes)
+    with _output_file(output, lang, stop) as out:
         rendered = audit_files(files, settings, jobs, render=output_format.file)
-        with progress_bar(len(files), lang, enabled=not quiet) as advance:
-            # sys.stdout is looked up inside the bar's context, which routes it above the bar
-            output_format.write(advance(outcome.watch(rendered)), out or sys.stdout)
+        try:
+            with progress_bar(len(files), lang, enabled=not quiet) as advance:
+                # sys.stdout is looked up inside the bar's context, which routes it above the bar
+                output_format.write(advance(outcome.watch(rendered)), out or sys.stdout)
+        finally:
+            rendered.close()  # interrupted: stops the worker processes now
     for message in outcome.errors:
         typer.echo(f"auditor: {message}", err=True)
     if outcome.exit_code():
