@@ -105,13 +105,38 @@ def audit_file(path, rules, ctx: Context, year: int | None = None, agency_kind: 
 _worker: tuple | None = None  # (settings, render) of this worker process
 
 
-def _init_worker(settings: AuditSettings, render):
+def _init_worker(settings: AuditSettings, render, parent: int):
     import signal
 
     global _worker
     _worker = settings, render
     # Ctrl-C is the parent's to handle (it cancels the batch); workers would only print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM and SIGHUP end a worker at once (the parent's handlers, inherited, would unwind the
+    # worker's task into an error result): the parent stops its workers so on its own signal.
+    for name in ("SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int):
+    """A worker whose parent was killed outright (SIGKILL, a crash) must not be left blocked for
+    ever on the result pipe: on Linux the kernel kills it when the parent goes (PR_SET_PDEATHSIG).
+    Other systems have no such call; there only signals the parent can handle stop the workers."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl in this C library
+        return
+    if os.getppid() != parent:  # the parent went before prctl took effect
+        os._exit(1)
 
 
 def _audit_chunk(start: int, paths: list) -> list:
@@ -185,7 +210,7 @@ def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1, render:
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
-                               initargs=(settings, render))
+                               initargs=(settings, render, os.getpid()))
     ordered = _in_order(pool, paths, jobs, _chunksize(len(paths), jobs))
     return _drain(pool, ordered, paths, settings.ctx.lang, render)
 
@@ -205,5 +230,15 @@ def _drain(pool, ordered, paths, lang: str, render: Callable = _as_is) -> Iterat
             path = paths[index]
             yield render(FileResult(str(path), error=InputError(path, "not audited, a worker process died during the batch",
                                                                 "未审核：批处理的工作进程意外退出").message(lang)), index)
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or closed before its end: the files in progress are not waited for.
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool):
+    # ProcessPoolExecutor has no public way to stop its workers before Python 3.14 (terminate_workers)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()

@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import AuditorError, InputError, pick
+from .errors import AuditorError, InputError, display_name, os_error, pick
 
 
 def help_lang(argv: List[str]) -> str:
@@ -50,14 +50,17 @@ LANG_OPTION = typer.Option("zh", "--lang", help=H("消息语言：zh（中文）
                            callback=_valid_lang)
 
 
-def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list[Path]:
+def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list:
     """The files to read (see inputs.py); the number of hidden files left out goes to stderr so that
-    nothing is skipped silently. A missing path is an error."""
-    from .inputs import collect_inputs
+    nothing is skipped silently. A missing path is an error. `-` is standard input (an
+    ingest.Given), once."""
+    from .inputs import STDIN, collect_inputs
 
+    if sum(str(path) == STDIN for path in paths) > 1:
+        fail(pick(lang, "标准输入（-）只能给出一次", "standard input (-) can be given only once"))
     inputs = collect_inputs(paths, leave_out=output)
     for path in inputs.missing:
-        fail(pick(lang, f"{path}: 文件或文件夹不存在", f"{path}: no such file or directory"))
+        fail(pick(lang, f"{display_name(path)}: 文件或文件夹不存在", f"{display_name(path)}: no such file or directory"))
     if inputs.hidden:
         typer.echo("auditor: " + pick(lang, f"跳过了 {inputs.hidden} 个隐藏文件（文件名或所在文件夹以 . 开头）",
                                       f"skipped {inputs.hidden} hidden file(s) (name or folder starting with .)"),
@@ -67,7 +70,7 @@ def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) ->
 
 @app.command(help=H("显示从每个文件识别出的文档、元数据和章节结构。",
                     "Show the documents, metadata and section tree recovered from each file."))
-def parse(paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹", "report files or folders")),
+def parse(paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹；- 为标准输入", "report files or folders; - for standard input")),
           format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary"),
           lang: str = LANG_OPTION):
     """Show the documents, metadata and section tree recovered from each file."""
@@ -179,28 +182,85 @@ class BatchOutcome:
 
 
 @contextmanager
-def _output_file(output: Optional[Path], lang: str):
+def _output_file(output: Optional[Path], lang: str, stop: Optional[_SignalStop] = None):
     """The --output file, opened before any work starts (None stands for stdout). It is written
     under a temporary name beside it and put in place when the run completes, so an interrupted
-    run leaves no truncated file and an earlier output stays as it was."""
+    run leaves no truncated file and an earlier output stays as it was (`stop` removes it too)."""
     if output is None:
         yield None
         return
+    name = display_name(output)
     if output.is_dir():
-        fail(pick(lang, f"{output}: 是一个文件夹，请给出文件名", f"{output}: is a folder; give a file name"))
+        fail(pick(lang, f"{name}: 是一个文件夹，请给出文件名", f"{name}: is a folder; give a file name"))
     try:
         part = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=output.parent,
                                            prefix=f".{output.name}.", suffix=".part", delete=False)
     except OSError as err:
-        fail(pick(lang, f"{output}: 无法写入（{err.strerror or err}）", f"{output}: cannot write ({err.strerror or err})"))
+        english, chinese = os_error(err)
+        fail(pick(lang, f"{name}: 无法写入（{chinese}）", f"{name}: cannot write ({english})"))
+
+    def remove():
+        Path(part.name).unlink(missing_ok=True)
+
+    cleanups = stop.cleanups if stop else []
+    cleanups.append(remove)
     try:
         with part:
             yield part
         os.chmod(part.name, 0o666 & ~_umask())  # the permissions open() would have given
         os.replace(part.name, output)
     except BaseException:
-        Path(part.name).unlink(missing_ok=True)
+        remove()
         raise
+    finally:
+        cleanups.remove(remove)
+
+
+class _SignalStop:
+    """SIGTERM and SIGHUP end an audit at once, as Ctrl-C does but without unwinding the stack: an
+    exception raised from a signal handler may land inside the worker pool's own code (starting
+    its thread, forking) and leave it hung, or inside a __del__, where Python drops it. The handler
+    runs the clean-ups registered (stop the workers, remove the temporary output), then exits with
+    128 + the signal's number: 143 for SIGTERM, 129 for SIGHUP (Ctrl-C gives 130)."""
+
+    def __init__(self):
+        self.home, self.cleanups = os.getpid(), []
+
+    def __call__(self, signum, frame):
+        if os.getpid() == self.home:  # not a worker forked before it set its own handlers
+            for cleanup in reversed(self.cleanups):
+                try:
+                    cleanup()
+                except Exception:  # noqa: BLE001 - the others must still run, and the exit come
+                    pass
+            if os.isatty(2):
+                os.write(2, b"\x1b[?25h")  # the progress bar hides the cursor
+        os._exit(128 + signum)
+
+
+@contextmanager
+def _stopped_by_signals():
+    """Yields the _SignalStop that handles SIGTERM and SIGHUP while the block runs."""
+    import signal
+
+    stop = _SignalStop()
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    try:
+        previous = {each: signal.signal(each, stop) for each in signals}
+    except ValueError:  # not the main thread (the command called from a program): signals stay as they are
+        previous = {}
+    try:
+        yield stop
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
+def _end_worker_processes():
+    import multiprocessing
+
+    for process in multiprocessing.active_children():
+        process.terminate()
 
 
 def _umask() -> int:
@@ -226,15 +286,18 @@ def _check_choices(format, fail_on, lang, agency_kind, jobs):
 
 _AUDIT_HELP = H(
     "审核年度报告和指南并列出审核结果。每个输入文件都有一条结果，无论能否读取。\n\n"
-    "退出码：有达到 --fail-on 级别的不通过项时为 1；否则有文件无法读取（审核不完整）、用法错误或规则文件错误时为 2；否则为 0。",
+    "退出码：有达到 --fail-on 级别的不通过项时为 1；否则有文件无法读取（审核不完整）、用法错误或规则文件错误时为 2；否则为 0。"
+    "被中断时（Ctrl-C、SIGTERM、SIGHUP）为 128 加信号编号（130、143、129）。",
     "Audit reports and guides; print findings. Every input file gets one result, readable or not.\n\n"
     "Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the "
-    "audit is incomplete) or on a usage or rule-file error; otherwise 0.")
+    "audit is incomplete) or on a usage or rule-file error; otherwise 0. Interrupted (Ctrl-C, SIGTERM, "
+    "SIGHUP): 128 + the signal number (130, 143, 129).")
 
 
 @app.command(help=_AUDIT_HELP)
 def audit(
-    paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）", "report files or folders (recursive)")),
+    paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）；- 为标准输入",
+                                                   "report files or folders (recursive); - for standard input")),
     format: str = typer.Option("text", "--format", "-f", help="text | json | sarif | csv | csv-summary | html"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help=H("写入此文件，而不是标准输出",
                                                                          "write to this file instead of stdout")),
@@ -267,6 +330,13 @@ def audit(
 
     Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the
     audit is incomplete) or on a usage or rule-file error; otherwise 0."""
+    with _stopped_by_signals() as stop:
+        _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
+               agency_kind, as_of, jobs, quiet, stop)
+
+
+def _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
+           agency_kind, as_of, jobs, quiet, stop: _SignalStop):
     from .audit import AuditSettings, audit_files, parallel_available
     from .engine import Context
     from .progress import progress_bar
@@ -282,17 +352,22 @@ def audit(
                              year, agency_kind)
     files = expand_paths(paths, lang, output)
     if not files:
-        fail(pick(lang, f"{'、'.join(map(str, paths))} 中没有可审计的文件", f"no files to audit in {', '.join(map(str, paths))}"))
+        fail(pick(lang, f"{'、'.join(map(display_name, paths))} 中没有可审计的文件",
+                  f"no files to audit in {', '.join(map(display_name, paths))}"))
     if jobs != 1 and len(files) > 1 and not parallel_available():
         typer.echo("auditor: " + pick(lang, "--jobs：本平台无法派生工作进程，改为单进程审计",
                                       "--jobs: this platform cannot fork worker processes; auditing in one process"),
                    err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
-    with _output_file(output, lang) as out:
+    stop.cleanups.append(_end_worker_processes)
+    with _output_file(output, lang, stop) as out:
         rendered = audit_files(files, settings, jobs, render=output_format.file)
-        with progress_bar(len(files), lang, enabled=not quiet) as advance:
-            # sys.stdout is looked up inside the bar's context, which routes it above the bar
-            output_format.write(advance(outcome.watch(rendered)), out or sys.stdout)
+        try:
+            with progress_bar(len(files), lang, enabled=not quiet) as advance:
+                # sys.stdout is looked up inside the bar's context, which routes it above the bar
+                output_format.write(advance(outcome.watch(rendered)), out or sys.stdout)
+        finally:
+            rendered.close()  # interrupted: stops the worker processes now
     for message in outcome.errors:
         typer.echo(f"auditor: {message}", err=True)
     if outcome.exit_code():

@@ -14,6 +14,7 @@ import tempfile
 from html import escape
 
 from .. import __version__
+from ..errors import display_name
 from .common import (DOC_TYPE_LABELS, KIND_LABELS, NOT_A_REPORT, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format, Tally,
                      label, render_with)
 
@@ -66,14 +67,14 @@ def _cell(value, numeric: bool = False) -> str:
 
 
 def summary_row(facts, index: int, lang: str) -> str:
-    link = f'<td><a href="#{_anchor(index, facts.segment)}">{escape(facts.source)} #{facts.segment}</a></td>'
+    link = f'<td><a href="#{_anchor(index, facts.segment)}">{escape(display_name(facts.source))} #{facts.segment}</a></td>'
     return ("<tr>" + link + _cell(label(DOC_TYPE_LABELS, facts.doc_type, lang)) + _cell(facts.agency or "—")
             + _cell(facts.year or "—") + _cell(facts.errors, True) + _cell(facts.warnings, True)
             + _cell(facts.indeterminate, True) + "</tr>")
 
 
 def unreadable_row(result, index: int, lang: str) -> str:
-    link = f'<td><a href="#{_anchor(index)}">{escape(result.path)}</a></td>'
+    link = f'<td><a href="#{_anchor(index)}">{escape(display_name(result.path))}</a></td>'
     return f'<tr class="unreadable">{link}<td colspan="6">{escape(t("unreadable", lang))}</td></tr>'
 
 
@@ -107,12 +108,12 @@ def document_section(doc, index: int, options) -> str:
     rows = "".join(finding_row(f, lang) for f in shown)
     body = (f'<table class="findings"><tr>{header}</tr>{rows}</table>' if shown
             else f"<p>{escape(t('not_a_report' if doc.doc_type == 'other' else 'none', lang))}</p>")
-    return (f'<section id="{_anchor(index, doc.segment)}"><h2>{escape(doc.source)} #{doc.segment} · {title}</h2>'
+    return (f'<section id="{_anchor(index, doc.segment)}"><h2>{escape(display_name(doc.source))} #{doc.segment} · {title}</h2>'
             f'<p class="meta">{meta}</p>{body}</section>\n')
 
 
 def unreadable_section(result, index: int, lang: str) -> str:
-    return (f'<section id="{_anchor(index)}"><h2>{escape(result.path)}</h2>'
+    return (f'<section id="{_anchor(index)}"><h2>{escape(display_name(result.path))}</h2>'
             f'<p class="unreadable">{escape(t("unreadable", lang))}: {escape(result.error)}</p></section>\n')
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from ..errors import display_name
 from ..model import Closing, Paragraph, Report, Section, Span, Table
 from ..normalize import Text
 from ..pipeline import ParsedFile
@@ -77,7 +78,7 @@ def _short(s: str, width: int = 40) -> str:
 
 
 def summary_line(parsed: ParsedFile, report: Report) -> str:
-    return (f"{parsed.source.path} #{report.segment} {report.doc_type} year={report.report_year or '?'} "
+    return (f"{display_name(parsed.source.path)} #{report.segment} {report.doc_type} year={report.report_year or '?'} "
             f"edition={report.edition or '-'} agency={report.agency or '?'} "
             f"sections={len(report.sections)} title={report.title or '(无标题)'}")
 
@@ -102,7 +103,7 @@ def _tree_lines(text: Text, block, depth: int, grids=None):
 
 
 def render_tree(parsed: ParsedFile) -> str:
-    out = [f"{parsed.source.path} ({parsed.source.format}, {parsed.source.encoding}): {len(parsed.reports)} document(s)"]
+    out = [f"{display_name(parsed.source.path)} ({parsed.source.format}, {parsed.source.encoding}): {len(parsed.reports)} document(s)"]
     for report in parsed.reports:
         text = parsed.text
         out.append(f"── #{report.segment} {report.doc_type}  L{text.line_of(report.span)}")

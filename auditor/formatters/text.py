@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..errors import display_name
 from .common import (DOC_TYPE_LABELS, KIND_LABELS, NOT_A_REPORT, SEVERITY_LABELS, STATUS_LABELS, AgencyYearSummary, Format,
                      counts_dict, label, render_with)
 
@@ -58,7 +59,7 @@ def _finding_lines(f, lang) -> list[str]:
 def document_block(doc, facts, options) -> list[str]:
     lang = options.lang
     title = doc.title or t("no_title", lang)
-    lines = [f"{doc.source} #{doc.segment}  {label(DOC_TYPE_LABELS, doc.doc_type, lang)}  {title}",
+    lines = [f"{display_name(doc.source)} #{doc.segment}  {label(DOC_TYPE_LABELS, doc.doc_type, lang)}  {title}",
              f"  {t('agency', lang)}: {doc.agency or '—'} ({label(KIND_LABELS, doc.agency_kind, lang)})  "
              f"{t('year', lang)}: {doc.year or '—'}  {t('edition', lang)}: {doc.edition or '—'}",
              f"  {_counts_line(facts, lang)}"]
@@ -68,12 +69,12 @@ def document_block(doc, facts, options) -> list[str]:
 
 
 def document_row(facts) -> tuple:
-    return (facts.source, str(facts.segment), str(facts.year or "—"), facts.agency or "—", str(facts.errors),
+    return (display_name(facts.source), str(facts.segment), str(facts.year or "—"), facts.agency or "—", str(facts.errors),
             str(facts.warnings), str(facts.indeterminate))
 
 
 def unreadable_row(rendered, lang) -> tuple:
-    return (rendered.path, "-", "-", t("unreadable", lang), "-", "-", "-")
+    return (display_name(rendered.path), "-", "-", t("unreadable", lang), "-", "-", "-")
 
 
 def _display_width(text: str) -> int:

@@ -24,20 +24,73 @@ class Source:
     pages: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
 
-def read_source(path: str | Path) -> Source:
-    from .sniff import sniff_format
+@dataclass(frozen=True)
+class Given:
+    """An input that is no file: its bytes, read already (standard input), and the name shown for
+    it. A batch passes it where a path would go; `str()` gives the name."""
 
+    name: str
+    data: bytes = b""
+    error: OSError | None = None  # reading it failed
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def read_source(path: str | Path | Given) -> Source:
+    if isinstance(path, Given):
+        if path.error is not None:
+            raise InputError(path.name, *_cannot_read(path.error, "input", "输入"))
+        return read_bytes(path.data, path.name)
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(path, "is a directory", "是一个文件夹")
+        data = _regular_file_bytes(path)
     except OSError as err:
-        raise InputError(path, f"cannot read file ({err.strerror or err})", f"无法读取文件（{err.strerror or err}）")
+        raise InputError(path, *_cannot_read(err, "file", "文件"))
+    return read_bytes(data, path)
+
+
+def read_bytes(data: bytes, name: str | Path, suffix: str | None = None) -> Source:
+    """A document from its bytes; `name` is what the Source and errors call it. The format is
+    sniffed from the content (the suffix, by default the name's, only tells apart a few legacy
+    formats)."""
+    from .sniff import sniff_format
+
     if not data.strip():
-        raise InputError(path, "empty file", "空文件")
-    fmt = sniff_format(data, path.suffix.lower())
-    return _reader(path, fmt)(path, data)
+        raise InputError(name, "empty file", "空文件")
+    fmt = sniff_format(data, (Path(name).suffix if suffix is None else suffix).lower())
+    return _reader(name, fmt)(name, data)
+
+
+def _regular_file_bytes(path: Path) -> bytes:
+    """Only a regular file is read: a pipe would block the batch and a device may never end."""
+    import os
+    import stat
+
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        os.listdir(path)  # reached only when listing the folder failed: that error is the one to tell
+        raise InputError(path, "is a directory", "是一个文件夹")
+    if not stat.S_ISREG(mode):
+        raise InputError(path, "not a regular file (a pipe, a device…)", "不是普通文件（管道、设备等）")
+    return path.read_bytes()
+
+
+def _cannot_read(err: OSError, what: str, what_zh: str) -> tuple[str, str]:
+    import errno
+    import os
+    import stat
+
+    from ..errors import os_error
+
+    english, chinese = os_error(err)
+    if err.errno != errno.ENOENT and err.filename is not None:
+        try:  # a folder that cannot be listed is named a folder
+            if stat.S_ISDIR(os.stat(err.filename).st_mode):
+                what, what_zh = "folder", "文件夹"
+        except OSError:
+            pass
+    return f"cannot read {what} ({english})", f"无法读取{what_zh}（{chinese}）"
 
 
 _READER_MODULES = {"txt": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
@@ -58,4 +111,4 @@ def _reader(path, fmt: str):
         raise InputError(path, f"cannot read {fmt.upper()} files here: {err}", f"此处无法读取 {fmt.upper()} 文件：{err}")
 
 
-__all__ = ["Source", "read_source", "InputError"]
+__all__ = ["Given", "Source", "read_bytes", "read_source", "InputError"]
