@@ -133,3 +133,34 @@ def test_zip_with_a_word_folder_is_an_archive_not_a_word_document():
 def test_a_tag_mentioned_deep_in_a_text_does_not_make_it_a_page():
     text = "一、总体情况\n" + "说明文字。\n" * 2000 + "<p> <div> <table>\n"
     assert sniff_format(text.encode("utf-8"), ".txt") == "txt"
+
+
+@pytest.mark.parametrize("name", ["report.txt", "report"])
+def test_a_report_that_mentions_page_tags_in_its_sentences_is_text(tmp_path, name):
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(len(lines) // 2, '网站改用 HTML5 标准（<html lang="zh-CN"> 声明），并规范 <body> 与 <head> 标签。\n')
+    path = tmp_path / name
+    path.write_text("".join(lines), encoding="utf-8")
+    assert read_source(path).format == "txt"
+
+
+def renamed_main_part(docx: bytes, new_name: str) -> bytes:
+    """The Word file with word/document.xml renamed (as Word for the web names it) and the
+    references to it updated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename).replace(b"/word/document.xml", f"/word/{new_name}".encode())
+            data = data.replace(b'Target="word/document.xml"', f'Target="word/{new_name}"'.encode())
+            name = f"word/{new_name}" if item.filename == "word/document.xml" else item.filename
+            if item.filename == "word/_rels/document.xml.rels":
+                name = f"word/_rels/{new_name}.rels"
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_word_file_whose_main_part_is_not_document_xml_is_read_as_word(tmp_path):
+    path = tmp_path / "report.docx"
+    path.write_bytes(renamed_main_part((FIXTURES / "report.docx").read_bytes(), "document2.xml"))
+    source = read_source(path)
+    assert source.format == "docx" and "总体情况" in source.text

@@ -7,18 +7,23 @@ told what the file is and what to do with it instead of "binary file".
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
-# Tags no plain-text report contains: looked for further in, past the long comments and scripts
-# that some CMS pages open with.
-_HTML_DOCUMENT_MARKERS = (b"<!doctype html", b"<html", b"<head>", b"<head ", b"<body>", b"<body ")
+# A document tag at the start of a line: looked for further in, past the long comments and
+# scripts that some CMS pages open with (a text that mentions <html> in a sentence is no page).
+_HTML_DOCUMENT_TAG = re.compile(rb"(?m)^[ \t]*<(?:!doctype html|html|head|body)[\s>]")
 _HTML_LOOKAHEAD = 65536
+_PAGE_SUFFIXES = (".htm", ".html", ".xhtml", ".shtml", ".jsp", ".asp", ".aspx", ".php")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: Office 97-2003, WPS
 _ZIP = b"PK\x03\x04"
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 # Stream names in an OLE directory (UTF-16LE) that tell the application apart.
 _OLE_STREAMS = (("WordDocument", "word97"), ("Workbook", "spreadsheet"), ("Book", "spreadsheet"),
                 ("PowerPoint Document", "presentation"))
-# Member names (or the OpenDocument mimetype) that tell a ZIP-based format apart.
+# Member names (or the OpenDocument mimetype) that tell a damaged ZIP-based file apart.
 _ZIP_MEMBERS = ((b"word/document.xml", "docx"), (b"OFD.xml", "ofd"), (b"xl/", "spreadsheet"), (b"ppt/", "presentation"),
                 (b"mimetypeapplication/vnd.oasis.opendocument", "opendocument"))
 
@@ -49,12 +54,14 @@ def _ascii_view(data: bytes) -> bytes:
 
 def _looks_like_html(data: bytes, suffix: str) -> bool:
     lowered = data.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if suffix == ".txt" and not lowered.startswith(b"<"):
+        return False  # a text file is a page only if it opens with markup
     start = lowered[:1024]
     if any(lowered.startswith(m) or m in start for m in _HTML_MARKERS):
         return True
-    if any(m in lowered for m in _HTML_DOCUMENT_MARKERS):
+    if _HTML_DOCUMENT_TAG.search(lowered):
         return True
-    return suffix in (".htm", ".html", ".xhtml", ".shtml", ".jsp", ".asp", ".aspx", ".php") and b"<" in start
+    return suffix in _PAGE_SUFFIXES and b"<" in start
 
 
 def _is_webp_or_bmp(head: bytes) -> bool:
@@ -63,6 +70,33 @@ def _is_webp_or_bmp(head: bytes) -> bool:
 
 
 def _zip_format(data: bytes) -> str:
+    """By the archive's member names (Word keeps its parts under word/: document.xml, or
+    document2.xml as Word for the web names it); a damaged archive by the names its bytes show."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return _damaged_zip_format(data)
+    if "[Content_Types].xml" in names:  # Office Open XML: the application by its top folder
+        tops = {name.split("/", 1)[0] for name in names}
+        for top, fmt in (("word", "docx"), ("xl", "spreadsheet"), ("ppt", "presentation")):
+            if top in tops:
+                return fmt
+    if "OFD.xml" in names:
+        return "ofd"
+    if "mimetype" in names and _member_starts(archive, "mimetype", b"application/vnd.oasis.opendocument"):
+        return "opendocument"
+    return "zip"
+
+
+def _member_starts(archive: zipfile.ZipFile, name: str, prefix: bytes) -> bool:
+    try:
+        return archive.read(name)[:len(prefix)] == prefix
+    except Exception:  # noqa: BLE001 - a damaged member: zipfile and zlib raise many types
+        return False
+
+
+def _damaged_zip_format(data: bytes) -> str:
     # member names sit in the local headers near the start and in the central directory at the end
     near = data[:200000] + data[-65536:]
     for member, fmt in _ZIP_MEMBERS:
