@@ -62,14 +62,15 @@ def test_a_title_above_the_font_size_widget_stays_with_its_report(widget):
 
 @pytest.mark.parametrize("breadcrumb", ["首页 > 政务公开 > 年度报告", "首页>>政务公开>>政府信息公开年度报告",
                                         "首页/政务公开/政府信息公开年报", "首页 → 年报 → 2021年政府信息公开年度报告",
-                                        "政务公开 » 年报 » 2021年政府信息公开年度报告"])
+                                        "当前位置:政务公开 » 年报 » 2021年政府信息公开年度报告"])
 def test_a_breadcrumb_ending_in_a_report_s_name_is_chrome_not_the_title(breadcrumb):
     text = (breadcrumb + "\n甲县商务局2021年政府信息公开工作年度报告\n一、总体情况\n略。\n甲县商务局\n2022年1月20日\n")
     [report] = parse_text(text).reports
     assert report.title == "甲县商务局2021年政府信息公开工作年度报告" and report.report_year == 2021
 
 
-@pytest.mark.parametrize("line", ["办理流程为受理 → 答复。", "申请 → 受理 → 审查 → 答复", "申请>受理"])
+@pytest.mark.parametrize("line", ["办理流程为受理 → 答复。", "申请 → 受理 → 审查 → 答复", "获取程序:提出申请>受理登记>审查>作出答复",
+                                  "(一)依申请公开办理流程:申请>>受理>>办理>>答复", "提出申请»受理»答复"])
 def test_a_procedure_drawn_with_arrows_is_content(line):
     text = "甲县商务局2021年政府信息公开工作年度报告\n一、总体情况\n" + line + "\n"
     [report] = parse_text(text).reports
