@@ -211,6 +211,7 @@ def audit_files(paths: Iterable, settings: AuditSettings, jobs: int = 1, render:
 
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
                                initargs=(settings, render, os.getpid()))
+    _live_pools.add(pool)
     ordered = _in_order(pool, paths, jobs, _chunksize(len(paths), jobs))
     return _drain(pool, ordered, paths, settings.ctx.lang, render)
 
@@ -236,6 +237,17 @@ def _drain(pool, ordered, paths, lang: str, render: Callable = _as_is) -> Iterat
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        _live_pools.discard(pool)
+
+
+_live_pools: set = set()  # the worker pools of the batches running in this process
+
+
+def stop_workers() -> None:
+    """Stop the worker processes of every running batch at once (a signal ends the audit); the
+    process's other children, when it is a program using this one, are left alone."""
+    for pool in list(_live_pools):
+        _stop_workers(pool)
 
 
 def _stop_workers(pool):

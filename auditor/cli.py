@@ -50,10 +50,10 @@ LANG_OPTION = typer.Option("zh", "--lang", help=H("消息语言：zh（中文）
                            callback=_valid_lang)
 
 
-def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) -> list:
+def expand_paths(paths: List[str], lang: str, output: Optional[Path] = None) -> list:
     """The files to read (see inputs.py); the number of hidden files left out goes to stderr so that
     nothing is skipped silently. A missing path is an error. `-` is standard input (an
-    ingest.Given), once."""
+    ingest.Given), once; the arguments are strings, as typed, so that ./- stays a file's name."""
     from .inputs import STDIN, collect_inputs
 
     if sum(str(path) == STDIN for path in paths) > 1:
@@ -70,7 +70,7 @@ def expand_paths(paths: List[Path], lang: str, output: Optional[Path] = None) ->
 
 @app.command(help=H("显示从每个文件识别出的文档、元数据和章节结构。",
                     "Show the documents, metadata and section tree recovered from each file."))
-def parse(paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹；- 为标准输入", "report files or folders; - for standard input")),
+def parse(paths: List[str] = typer.Argument(..., help=H("报告文件或文件夹；- 为标准输入", "report files or folders; - for standard input")),
           format: str = typer.Option("tree", "--format", "-f", help="tree | json | summary"),
           lang: str = LANG_OPTION):
     """Show the documents, metadata and section tree recovered from each file."""
@@ -256,13 +256,6 @@ def _stopped_by_signals():
             signal.signal(each, handler)
 
 
-def _end_worker_processes():
-    import multiprocessing
-
-    for process in multiprocessing.active_children():
-        process.terminate()
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -296,7 +289,7 @@ _AUDIT_HELP = H(
 
 @app.command(help=_AUDIT_HELP)
 def audit(
-    paths: List[Path] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）；- 为标准输入",
+    paths: List[str] = typer.Argument(..., help=H("报告文件或文件夹（递归读取）；- 为标准输入",
                                                    "report files or folders (recursive); - for standard input")),
     format: str = typer.Option("text", "--format", "-f", help="text | json | sarif | csv | csv-summary | html"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help=H("写入此文件，而不是标准输出",
@@ -337,7 +330,7 @@ def audit(
 
 def _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
            agency_kind, as_of, jobs, quiet, stop: _SignalStop):
-    from .audit import AuditSettings, audit_files, parallel_available
+    from .audit import AuditSettings, audit_files, parallel_available, stop_workers
     from .engine import Context
     from .progress import progress_bar
 
@@ -359,7 +352,7 @@ def _audit(paths, format, output, rules, only_rules, config, profile, fail_on, l
                                       "--jobs: this platform cannot fork worker processes; auditing in one process"),
                    err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
-    stop.cleanups.append(_end_worker_processes)
+    stop.cleanups.append(stop_workers)
     with _output_file(output, lang, stop) as out:
         rendered = audit_files(files, settings, jobs, render=output_format.file)
         try:

@@ -28,8 +28,9 @@ def collect_inputs(paths, leave_out: Path | None = None) -> Inputs:
     may sit inside an audited folder. `-` is standard input, read here (at most once)."""
     inputs = Inputs()
     skip = os.path.realpath(leave_out) if leave_out else None
-    for path in map(Path, paths):
-        if str(path) == STDIN:
+    for argument in paths:
+        path = Path(argument)  # ./- becomes "-" here: standard input is told by the argument as typed
+        if str(argument) == STDIN:
             inputs.files.append(read_stdin())
         elif path.is_dir():
             _walk(path, inputs)

@@ -55,7 +55,7 @@ def test_a_symlink_loop_with_an_output_file_is_an_unreadable_result(tmp_path, la
     (folder / "b").symlink_to("a")
     out = tmp_path / "x.json"
     result = _audit(folder, "-o", out, "-f", "json", "--fail-on", "never", "--lang", lang)
-    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2 and (result.exception is None or isinstance(result.exception, SystemExit))
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["summary"]["files"] == 3 and len(data["reports"]) == 1
     assert [e["message"] for e in data["errors"]] == [f"{folder / 'a'}: {problem}", f"{folder / 'b'}: {problem}"]
@@ -205,3 +205,28 @@ def test_standard_input_twice_is_a_usage_error():
 def test_parse_reads_standard_input():
     result = runner.invoke(app, ["parse", "-", "-f", "summary"], input=REPORT.read_bytes())
     assert result.exit_code == 0 and result.stdout.startswith("<stdin> #1 annual_report year=2021")
+
+
+def test_a_file_named_dash_is_read_as_dot_slash_dash(tmp_path, monkeypatch):
+    shutil.copy(REPORT, tmp_path / "-")
+    monkeypatch.chdir(tmp_path)
+    result = _audit("./-", "-f", "csv-summary", "--fail-on", "never", input=b"not this")
+    rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))[1:]
+    assert [row[0] for row in rows] == ["-"] and result.exit_code == 0
+
+
+def test_signals_stop_only_the_batch_s_own_workers():
+    """A program that runs audits has children of its own: a signal's clean-up leaves them alone."""
+    import multiprocessing
+
+    from auditor.audit import stop_workers
+
+    other = multiprocessing.get_context("fork").Process(target=__import__("time").sleep, args=(30,))
+    other.start()
+    try:
+        stop_workers()
+        other.join(0.2)
+        assert other.is_alive()
+    finally:
+        other.terminate()
+        other.join()
