@@ -387,7 +387,8 @@ def rules_list(rules: List[Path] = _RULES_OPTION, config: Optional[Path] = _CONF
 
 
 @rules_app.command("show", help=H("显示一条规则的 YAML 文件。", "Print a rule's YAML file."))
-def rules_show(rule_id: str, rules: List[Path] = _RULES_OPTION, lang: str = LANG_OPTION):
+def rules_show(rule_id: str = typer.Argument(..., help=H("规则编号，例如 YR01", "rule id, e.g. YR01")),
+               rules: List[Path] = _RULES_OPTION, lang: str = LANG_OPTION):
     """Print a rule's YAML file."""
     loaded = _load_rules_or_exit(rules, lang).rules
     if rule_id not in loaded:

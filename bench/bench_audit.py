@@ -187,6 +187,7 @@ def main():
 
     figures = {"files": len(files), "documents": documents, "per_document_median_ms": round(median_ms, 3),
                "per_format_median_ms": {fmt: round(total, 2) for fmt, (total, _) in by_format.items()},
+               "per_format_reading_median_ms": {fmt: round(read, 2) for fmt, (_, read) in by_format.items()},
                "per_document_median_ms_with_tables": round(statistics.median([t for t, f in timed if f] or [0]), 3),
                "throughput": {}, "peak_rss_mib": {}}
     for jobs in (1, 2):
