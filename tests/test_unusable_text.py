@@ -283,3 +283,17 @@ def test_a_few_rare_characters_keep_a_short_gb_text_gb18030(tmp_path):
     text = "某局2021年报告：主动公开信息100条。㮾下镇、䶮、𠀾。\n"
     source = read_source(write(tmp_path, text.encode("gb18030"), "rare.txt"))
     assert (source.encoding, source.text) == ("gb18030", text)
+
+
+def test_gb_report_dense_in_numbering_symbols_stays_gb18030(tmp_path):
+    """〇 in dates, circled and parenthesised numbers, small Roman numerals and GBK punctuation
+    are common in reports but missing from GB2312 (some from GBK: GB18030 writes them in four bytes,
+    which Big5 read as GB18030 never gives); a report dense in them is no Big5 mojibake."""
+    items = "⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㊀㊁❶❷"
+    lines = ["二〇二二年政府信息公开工作年度报告", "（统计期限：二〇二二年一月一日至二〇二二年十二月三十一日）"]
+    lines += [f"{item}ⅰ‐ⅲ﹑二〇二〇年至二〇二二年：{n}条" for n, item in enumerate(items, 1)]
+    text = "\n".join(lines) + "\n"
+    non_gb2312 = [char for char in text if ord(char) > 127 and not char.encode("gb2312", "ignore")]
+    assert len(non_gb2312) > 0.3 * sum(ord(char) > 127 for char in text)  # far over the 20 % limit
+    source = read_source(write(tmp_path, text.encode("gb18030"), "numbered.txt"))
+    assert (source.encoding, source.text) == ("gb18030", text)
