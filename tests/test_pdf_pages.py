@@ -85,3 +85,30 @@ def test_a_running_header_is_set_apart_from_the_body():
     assert drop(pages) == [["江城市交通运输局", "（续表）"]] * 3  # not set apart: body spacing
     titles = [[line(f"江城市交通运输局{year}年度报告", 30, 16)] + body(80) for year in (2019, 2020, 2021)]
     assert drop(titles) == [[f"江城市交通运输局{year}年度报告"] for year in (2019, 2020, 2021)]
+
+
+# --- a table continued on the next page -------------------------------------------------------
+
+HEADER = ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]
+
+
+def rows(numbers: range) -> list[list[str]]:
+    return [[f"第{i}类信息", str(i), str(2 * i), str(3 * i)] for i in numbers]
+
+
+def test_blank_cells_after_a_page_break_stay_blank(tmp_path):
+    """A table broken by the page, its header repeated: one table, and the cells the agency left
+    blank in the first row after the break stay blank instead of taking the figures above them."""
+    continued = rows(range(5, 8))
+    continued[0][1] = continued[0][2] = ""
+    text = "本局2022年主动公开政府信息情况如下。"
+    path = write(tmp_path, pdf_bytes([
+        {"lines": [text], "table": {"top": 620, "rows": [HEADER, *rows(range(1, 5))]}},
+        {"lines": ["以上为全部数据。"], "top": 200, "table": {"top": 72, "rows": [HEADER, *continued]}},
+    ]))
+    lines = read_source(path).text.splitlines()
+    start = lines.index(" | ".join(HEADER))
+    assert lines[start - 1:] == [
+        text, " | ".join(HEADER), "第1类信息 | 1 | 2 | 3", "第2类信息 | 2 | 4 | 6", "第3类信息 | 3 | 6 | 9",
+        "第4类信息 | 4 | 8 | 12", "第5类信息 |  |  | 15", "第6类信息 | 6 | 12 | 18", "第7类信息 | 7 | 14 | 21",
+        "以上为全部数据。"]

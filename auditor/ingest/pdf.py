@@ -12,7 +12,10 @@ end: the title and first line of each of several one-page reports of one agency,
 narrow top margin, differ in their year only and are no running header. A table that ends a page
 and goes on at the top of the next one, its header rows repeated there, is read as one table: the
 repeated rows are dropped, and a cell merged down across the break is written as if the page did
-not break it.
+not break it, when the merge can be seen (see `_join_continued_tables`): an empty cell after the
+break is never filled with a number from the previous page unless that number's cell covers more
+than one row there, so a number merged over the last row of a page only leaves its continuation
+empty rather than risk inventing a figure for a cell the agency left blank.
 
 A PDF whose text cannot be used is refused rather than audited as an empty document:
 - glyphs of fonts without a Unicode mapping (a Type0/Identity-H font without ToUnicode) come out
@@ -381,7 +384,15 @@ def _join_continued_tables(pages: list[_Page]) -> None:
     """A table broken by a page break, whose header rows repeat at the top of the next page, is
     read as one table: the repeated header rows are dropped, and a cell merged down across the
     break (empty in the continued part, as Word prints it) is written once, above, if a label,
-    and in every row if a number (see grid.py)."""
+    and in every row if a number (see grid.py).
+
+    An empty cell first after the break is taken for the rest of the cell above it only when that
+    cell is seen to be merged down: it covers more than one row on its own page, or, for a label,
+    the empty cell covers more than one row on its page. Otherwise it is an empty cell, as
+    agencies leave them, and stays one: a cell merged over the last row of a page only looks like
+    any other cell there, and writing its number into the next page's empty cell would invent a
+    figure (a merged label so cut is still found by the empty merged cell under it, as Word prints
+    it)."""
     head = continued = None  # the first part of the table last continued, and its latest part
     for previous, page in zip(pages, pages[1:]):
         last, first = _last_table(previous), _first_table(page)
@@ -414,11 +425,12 @@ def _continue(head: _Table, last: _Table, table: _Table) -> bool:
     for cell in cells:
         if cell.row < body:
             continue
-        if cell.row == body and not cell.text and cell.column in reaching:
-            merged = reaching[cell.column].text
-            if not is_number(merged):
-                continue
-            cell.text = merged
+        merged = reaching.get(cell.column) if cell.row == body and not cell.text else None
+        if merged is not None and is_number(merged.text):
+            if merged.rows > 1:  # a number merged down: it stands for the continued rows too
+                cell.text = merged.text
+        elif merged is not None and (merged.rows > 1 or cell.rows > 1):
+            continue  # the rest of a label merged down: written once, above
         kept.append(cell)
     table.cells = kept
     return True
