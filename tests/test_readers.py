@@ -393,13 +393,42 @@ def test_pdf_table_continued_on_the_next_page_is_one_table():
     from auditor.ingest.pdf import _join_continued_tables, _Page
 
     header = [("项目", 1), ("件数", 1), ("金额", 1)]
-    first = _pdf_table(600, [header, [("甲类", 2), ("1", 1), ("7", 2)]])
-    # the break falls inside 甲类 (a label) and 7 (a number), both merged down; the header repeats
+    # 甲类 (a label) and 7 (a number) are merged down over both rows of page 1 and on: the break
+    # falls inside them; the header repeats
+    first = _pdf_table(600, [header, [("甲类", 3), ("1", 1), ("7", 3)], [("5", 1)]])
     second = _pdf_table(72, [header, [("", 1), ("2", 1), ("", 1)], [("乙类", 1), ("3", 1), ("0", 1)]])
     pages = [_Page(1, 842.0, [_pdf_line("正文", 100)], [first]), _Page(2, 842.0, [_pdf_line("正文", 200)], [second])]
     _join_continued_tables(pages)
-    assert first.lines() == [["项目", "件数", "金额"], ["甲类", "1", "7"]]
+    assert first.lines() == [["项目", "件数", "金额"], ["甲类", "1", "7"], ["5", "7"]]
     assert second.lines() == [["2", "7"], ["乙类", "3", "0"]]
+
+
+def _continued(last_row, next_rows):
+    """The lines of a table's continuation on page 2, after page 1 ends with `last_row`."""
+    from auditor.ingest.pdf import _join_continued_tables, _Page
+
+    header = [("项目", 1), ("件数", 1), ("金额", 1)]
+    first = _pdf_table(600, [header, last_row])
+    second = _pdf_table(72, [header, *next_rows])
+    pages = [_Page(1, 842.0, [_pdf_line("正文", 100)], [first]), _Page(2, 842.0, [_pdf_line("正文", 200)], [second])]
+    _join_continued_tables(pages)
+    return second.lines()
+
+
+def test_pdf_blank_cells_after_a_page_break_stay_blank():
+    """Cells left blank first after the break are not filled from the row above it, which may be
+    merged down only in appearance: a cell covering the last row of a page looks the same, merged
+    or not, and a blank cell of 表三 would become a figure of the table sums."""
+    pytest.importorskip("pdfplumber")
+    assert _continued([("甲类", 1), ("1", 1), ("7", 1)], [[("", 1), ("", 1), ("6", 1)], [("乙类", 1), ("3", 1), ("0", 1)]]) \
+        == [["", "", "6"], ["乙类", "3", "0"]]
+    # two tables with one header back to back across a page break: the second's blank stays
+    assert _continued([("甲类", 1), ("1", 1), ("7", 1)], [[("乙类", 1), ("", 1), ("4", 1)]]) == [["乙类", "", "4"]]
+    # the empty cell merged down at the top of the continuation, under a label (Word's rest of a
+    # merged label cut by the break, as in full_report.pdf): written once, above; under a number
+    # covering one row, it stays an empty cell
+    assert _continued([("甲类", 1), ("1", 1), ("7", 1)], [[("", 2), ("2", 1), ("", 2)], [("3", 1)]]) \
+        == [["2", ""], ["3"]]
 
 
 def test_pdf_table_at_the_top_of_a_page_without_the_header_is_left_alone():

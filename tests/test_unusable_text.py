@@ -31,13 +31,16 @@ LINES_PER_PAGE = 50
 
 
 def pdf_bytes(pages: list[dict], mapped: set[str] | None = None) -> bytes:
-    """A PDF of `pages`, each {"lines": [str], "font": "F1" | "F2", "image": bool, "stamp": str}.
+    """A PDF of `pages`, each {"lines": [str], "font": "F1" | "F2", "image": bool, "stamp": str,
+    "top": float, "table": {"top": float, "rows": [[str]]}}.
 
     F1 is a CID font (Identity-H) whose ToUnicode maps the characters in `mapped`
     (every character drawn in it when None); F2 is the same font without ToUnicode. "image" puts
     an 8x8 grey image scaled over the whole page under the text; "stamp" writes a line of ASCII
-    in Helvetica at the foot of the page."""
+    in Helvetica at the foot of the page. The lines start "top" points under the top of the page
+    (80); "table" draws a ruled table of one-line cells there, its texts in F1 (`_TABLE`)."""
     drawn = {char for page in pages for line in page.get("lines", ()) for char in line}
+    drawn |= {char for page in pages for row in page.get("table", {}).get("rows", ()) for cell in row for char in cell}
     mapped = drawn if mapped is None else mapped
     objects: dict[int, bytes] = {}
     descendant = b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /DW 1000 " \
@@ -93,11 +96,33 @@ def _content(page: dict) -> bytes:
         parts.append(b"q %d 0 0 %d 0 0 cm /Im Do Q" % PAGE)
     font = page.get("font", "F1").encode()
     for i, line in enumerate(page.get("lines", ())):
-        glyphs = "".join("%04X" % ord(char) for char in line).encode()
-        parts.append(b"BT /%s %.1f Tf 72 %.1f Td <%s> Tj ET" % (font, SIZE, PAGE[1] - 80 - i * SIZE * 1.5, glyphs))
+        parts.append(_text(font, 72, PAGE[1] - page.get("top", 80) - i * SIZE * 1.5, line))
+    if page.get("table"):
+        parts.append(_table(page["table"]))
     if page.get("stamp"):
         parts.append(b"BT /H 8 Tf 420 24 Td (%s) Tj ET" % page["stamp"].encode("ascii"))
     return b"\n".join(parts)
+
+
+_TABLE = {"left": 72, "widths": (150, 100, 100, 100), "row": 20}  # points
+
+
+def _table(table: dict) -> bytes:
+    """A table ruled on every side of every cell (the rows' texts in F1), its top `table["top"]`
+    points under the top of the page."""
+    xs = [_TABLE["left"]]
+    for width in _TABLE["widths"]:
+        xs.append(xs[-1] + width)
+    ys = [PAGE[1] - table["top"] - i * _TABLE["row"] for i in range(len(table["rows"]) + 1)]
+    rules = [b"%d %.1f m %d %.1f l" % (xs[0], y, xs[-1], y) for y in ys]
+    rules += [b"%d %.1f m %d %.1f l" % (x, ys[0], x, ys[-1]) for x in xs]
+    texts = [_text(b"F1", x + 4, y - 14.5, cell) for row, y in zip(table["rows"], ys) for cell, x in zip(row, xs) if cell]
+    return b"\n".join([b"0.6 w", *rules, b"S", *texts])
+
+
+def _text(font: bytes, x: float, y: float, text: str) -> bytes:
+    glyphs = "".join("%04X" % ord(char) for char in text).encode()
+    return b"BT /%s %.1f Tf %.1f %.1f Td <%s> Tj ET" % (font, SIZE, x, y, glyphs)
 
 
 def wrapped(text: str) -> list[str]:
@@ -282,4 +307,18 @@ def test_text_in_neither_gb18030_nor_big5_is_unreadable(tmp_path):
 def test_a_few_rare_characters_keep_a_short_gb_text_gb18030(tmp_path):
     text = "某局2021年报告：主动公开信息100条。㮾下镇、䶮、𠀾。\n"
     source = read_source(write(tmp_path, text.encode("gb18030"), "rare.txt"))
+    assert (source.encoding, source.text) == ("gb18030", text)
+
+
+def test_gb_report_dense_in_numbering_symbols_stays_gb18030(tmp_path):
+    """〇 in dates, circled and parenthesised numbers, small Roman numerals and GBK punctuation
+    are common in reports but missing from GB2312 (some from GBK: GB18030 writes them in four bytes,
+    which Big5 read as GB18030 never gives); a report dense in them is no Big5 mojibake."""
+    items = "⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㊀㊁❶❷"
+    lines = ["二〇二二年政府信息公开工作年度报告", "（统计期限：二〇二二年一月一日至二〇二二年十二月三十一日）"]
+    lines += [f"{item}ⅰ‐ⅲ﹑二〇二〇年至二〇二二年：{n}条" for n, item in enumerate(items, 1)]
+    text = "\n".join(lines) + "\n"
+    non_gb2312 = [char for char in text if ord(char) > 127 and not char.encode("gb2312", "ignore")]
+    assert len(non_gb2312) > 0.3 * sum(ord(char) > 127 for char in text)  # far over the 20 % limit
+    source = read_source(write(tmp_path, text.encode("gb18030"), "numbered.txt"))
     assert (source.encoding, source.text) == ("gb18030", text)

@@ -3,11 +3,19 @@
 Text inside a ruled table is replaced by the table's rows, placed at the table's vertical
 position. Lines a paragraph was wrapped into are joined back (one paragraph per line, as the
 rest of the pipeline expects), also across a page break. Page numbers in the top or bottom
-margin are dropped, and so are running headers and footers (a margin line that recurs at the same
-place on at least half of the pages, its numbers aside), which would otherwise be glued into a
-paragraph broken by the page. A table that ends a page and goes on at the top of the next one,
-its header rows repeated there, is read as one table: the repeated rows are dropped, and a cell
-merged down across the break is written as if the page did not break it.
+margin are dropped, and so are running headers and footers, which would otherwise be glued into a
+paragraph broken by the page: a line in the top or bottom tenth of the page, set apart from the
+body (in a smaller font than the body text, or further from the body than the body's lines are
+from each other), that recurs at the same place on at least half of the pages. It must recur as
+it is, but for its numbers if it counts pages (第 3 页, Page 3, - 3 -) and for a number at either
+end: the title and first line of each of several one-page reports of one agency, printed with a
+narrow top margin, differ in their year only and are no running header. A table that ends a page
+and goes on at the top of the next one, its header rows repeated there, is read as one table: the
+repeated rows are dropped, and a cell merged down across the break is written as if the page did
+not break it, when the merge can be seen (see `_join_continued_tables`): an empty cell after the
+break is never filled with a number from the previous page unless that number's cell covers more
+than one row there, so a number merged over the last row of a page only leaves its continuation
+empty rather than risk inventing a figure for a cell the agency left blank.
 
 A PDF whose text cannot be used is refused rather than audited as an empty document:
 - glyphs of fonts without a Unicode mapping (a Type0/Identity-H font without ToUnicode) come out
@@ -28,8 +36,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 import pdfplumber
 
@@ -53,6 +63,7 @@ _HEADING_START = re.compile(
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _EPSILON = 0.5
 _SAME_PLACE = 2.0  # points: a running header or footer is printed at one place on every page
+_SMALLER = 0.5  # points: a font this much smaller than the body's sets a margin line apart
 _UNMAPPED = re.compile(r"\(cid:\d+\)")  # how pdfminer writes a glyph it has no character for
 _UNMAPPED_SHARE = 0.1  # of the document's glyphs: more are refused, fewer dropped
 _UNMAPPED_PAGE_MIN = 20  # glyphs: a page with fewer unmapped glyphs is never refused alone
@@ -164,7 +175,7 @@ def _read_page(page, number: int) -> _Page:
     drawn = [char["text"] for char in page.chars]
     unmapped = sum(text.startswith("(cid:") for text in drawn)
     found = [
-        d for d in outside.extract_text_lines(return_chars=False, strip=True)
+        _sized(d) for d in outside.extract_text_lines(return_chars=True, strip=True)
         if d["text"].strip() and not _is_page_number(d, page.height)
     ]
     if unmapped:
@@ -172,6 +183,13 @@ def _read_page(page, number: int) -> _Page:
     return _Page(number, page.height, found, [_table(table) for table in tables],
                  glyphs=sum(not text.isspace() for text in drawn), unmapped=unmapped,
                  cjk=len(_CJK.findall("".join(drawn))), imaged=_imaged(page))
+
+
+def _sized(line: dict) -> dict:
+    """The line without its characters, with the font size most of them have."""
+    chars = line.pop("chars", None) or []
+    sizes = Counter(round(char["size"], 1) for char in chars if char.get("size") and not char["text"].isspace())
+    return {**line, "size": sizes.most_common(1)[0][0]} if sizes else line
 
 
 def _mapped(text: str) -> str:
@@ -225,30 +243,89 @@ def _margin(line: dict, page_height: float) -> tuple[str, float] | None:
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:
-    """Drop running headers and footers: a margin line that recurs, its numbers aside, at the same
-    place on at least half of the pages (two at least), such as the agency's name over every page
-    or 第 N 页 共 M 页 in a wording the page-number pattern does not know."""
-    places: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    """Drop running headers and footers (see the module docstring): a margin line set apart from
+    the body that recurs at the same place on at least half of the pages (two at least), such as
+    the agency's name over every page or 第 N 页 共 M 页 in a wording the page-number pattern
+    does not know."""
+    size, spacing = _body_size(pages), _line_spacing(pages)
+    margins = {}  # id of a line in the margin and set apart -> (its key, its distance from the edge)
     for page in pages:
         for line in page.found:
             margin = _margin(line, page.height)
-            if margin is not None:
-                places.setdefault(_running_key(line, margin), []).append((page.number, margin[1]))
+            if margin is not None and _set_apart(line, margin[0], page, size, spacing):
+                margins[id(line)] = _running_key(line, margin[0]), margin[1]
+    places: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for page in pages:
+        for line in page.found:
+            if id(line) in margins:
+                key, offset = margins[id(line)]
+                places.setdefault(key, []).append((page.number, offset))
     needed = max(2, -(-len(pages) // 2))
 
-    def running(line: dict, height: float) -> bool:
-        margin = _margin(line, height)
-        if margin is None:
+    def running(line: dict) -> bool:
+        if id(line) not in margins:
             return False
-        near = {number for number, offset in places[_running_key(line, margin)] if abs(offset - margin[1]) <= _SAME_PLACE}
-        return len(near) >= needed
+        key, offset = margins[id(line)]
+        return len({number for number, other in places[key] if abs(other - offset) <= _SAME_PLACE}) >= needed
 
     for page in pages:
-        page.found = [line for line in page.found if not running(line, page.height)]
+        page.found = [line for line in page.found if not running(line)]
 
 
-def _running_key(line: dict, margin: tuple[str, float]) -> tuple[str, str]:
-    return margin[0], re.sub(r"\d+", "#", re.sub(r"\s+", "", line["text"]))
+_COUNTER = re.compile(r"页|page|^[\d\W_]+$", re.IGNORECASE)  # a margin line that counts pages
+_EDGE_NUMBER = re.compile(r"^\d+(?=\s)|(?<=\s)\d+$")  # a page number beside a running header
+
+
+def _running_key(line: dict, side: str) -> tuple[str, str]:
+    """What recurs of a running line: its text, with the numbers masked in a page counter
+    (第 3 页, Page 3 of 9, - 3 -) and a number set apart at either end, not in other text: the
+    titles of one agency's reports for several years differ only in their numbers."""
+    text = line["text"].strip()
+    text = re.sub(r"\d+", "#", text) if _COUNTER.search(text) else _EDGE_NUMBER.sub("#", text)
+    return side, re.sub(r"\s+", "", text)
+
+
+def _set_apart(line: dict, side: str, page: _Page, body_size: float | None, spacing: float) -> bool:
+    """Is a margin line set apart from the body, as a running header or footer is: in a smaller
+    font than the body text, or further from the nearest text or table towards the body than the
+    body's lines are from each other? A report's title and first lines at the top of a page set
+    with a narrow margin are not."""
+    size = line.get("size")
+    if size and body_size and size < body_size - _SMALLER:
+        return True
+    if side == "top":
+        edges = [d["top"] for d in page.found if d is not line and d["top"] >= line["bottom"] - _EPSILON]
+        edges += [table.top for table in page.tables if table.top >= line["bottom"] - _EPSILON]
+        gap = min(edges) - line["bottom"] if edges else float("inf")
+    else:
+        edges = [d["bottom"] for d in page.found if d is not line and d["bottom"] <= line["top"] + _EPSILON]
+        edges += [table.bottom for table in page.tables if table.bottom <= line["top"] + _EPSILON]
+        gap = line["top"] - max(edges) if edges else float("inf")
+    return gap > spacing + _EPSILON
+
+
+def _body_size(pages: list[_Page]) -> float | None:
+    """The font size of most of the text outside tables."""
+    sizes = Counter()
+    for page in pages:
+        for line in page.found:
+            if line.get("size"):
+                sizes[line["size"]] += len(line["text"])
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _line_spacing(pages: list[_Page]) -> float:
+    """The usual space between one line of the body and the next (the median of the spaces under a
+    line smaller than twice its height), or the usual line height when no lines are that close."""
+    gaps, heights = [], []
+    for page in pages:
+        lines = sorted(page.found, key=lambda d: d["top"])
+        for upper, lower in zip(lines, lines[1:]):
+            height, gap = upper["bottom"] - upper["top"], lower["top"] - upper["bottom"]
+            heights.append(height)
+            if 0 <= gap < 2 * height:
+                gaps.append(gap)
+    return median(gaps) if gaps else median(heights) if heights else 0.0
 
 
 def _text_lines(found: list[dict], number: int) -> list[_Line]:
@@ -307,7 +384,15 @@ def _join_continued_tables(pages: list[_Page]) -> None:
     """A table broken by a page break, whose header rows repeat at the top of the next page, is
     read as one table: the repeated header rows are dropped, and a cell merged down across the
     break (empty in the continued part, as Word prints it) is written once, above, if a label,
-    and in every row if a number (see grid.py)."""
+    and in every row if a number (see grid.py).
+
+    An empty cell first after the break is taken for the rest of the cell above it only when that
+    cell is seen to be merged down: it covers more than one row on its own page, or, for a label,
+    the empty cell covers more than one row on its page. Otherwise it is an empty cell, as
+    agencies leave them, and stays one: a cell merged over the last row of a page only looks like
+    any other cell there, and writing its number into the next page's empty cell would invent a
+    figure (a merged label so cut is still found by the empty merged cell under it, as Word prints
+    it)."""
     head = continued = None  # the first part of the table last continued, and its latest part
     for previous, page in zip(pages, pages[1:]):
         last, first = _last_table(previous), _first_table(page)
@@ -340,11 +425,12 @@ def _continue(head: _Table, last: _Table, table: _Table) -> bool:
     for cell in cells:
         if cell.row < body:
             continue
-        if cell.row == body and not cell.text and cell.column in reaching:
-            merged = reaching[cell.column].text
-            if not is_number(merged):
-                continue
-            cell.text = merged
+        merged = reaching.get(cell.column) if cell.row == body and not cell.text else None
+        if merged is not None and is_number(merged.text):
+            if merged.rows > 1:  # a number merged down: it stands for the continued rows too
+                cell.text = merged.text
+        elif merged is not None and (merged.rows > 1 or cell.rows > 1):
+            continue  # the rest of a label merged down: written once, above
         kept.append(cell)
     table.cells = kept
     return True
