@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import weakref
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date
@@ -240,7 +241,9 @@ def _drain(pool, ordered, paths, lang: str, render: Callable = _as_is) -> Iterat
         _live_pools.discard(pool)
 
 
-_live_pools: set = set()  # the worker pools of the batches running in this process
+# the worker pools of the batches running in this process (weak: a batch its caller drops unread
+# never reaches the clean-up that would remove it)
+_live_pools: "weakref.WeakSet" = weakref.WeakSet()
 
 
 def stop_workers() -> None:

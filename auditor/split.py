@@ -99,7 +99,7 @@ _MIN_MEANINGFUL = 20
 _ENOUGH_CONTENT = re.compile(r"(?:[^\u4e00-\u9fff0-9A-Za-z]*[\u4e00-\u9fff0-9A-Za-z]){%d}" % _MIN_MEANINGFUL)
 _DATE_LINE = SkippingPattern(re.compile(r"^[ \t]*(?:" + DATE_REGEX_SOURCE + r")[ \t]*$", re.MULTILINE))
 _TITLE_LINE = re.compile(
-    r"^[ \t]*[^\n]{0,40}(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?[^\n]{0,30}(?:报告|年报)[ \t]*$", re.MULTILINE)
+    r"^[ \t]*[^\n]{0,40}(?:\d{4}|[〇○零一二三四五六七八九]{4})[ \t]?年度?[^\n]{0,30}(?:报告|年报)[ \t]*$", re.MULTILINE)
 
 
 def _cut_after_closings(masked: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -87,6 +87,20 @@ def test_a_running_header_is_set_apart_from_the_body():
     assert drop(titles) == [[f"江城市交通运输局{year}年度报告"] for year in (2019, 2020, 2021)]
 
 
+@pytest.mark.parametrize("title,size", [("{year} 年度青山镇政府信息公开工作年度报告", 12.0),
+                                        ("青山镇政府信息公开工作年度报告 {year}", 12.0),
+                                        ("{year} 年度青山镇政府信息公开工作年度报告", 18.0),
+                                        ("青山镇政府信息公开工作年度报告", 18.0)])
+def test_titles_set_apart_from_the_body_are_kept(title, size):
+    """A title followed by space (set apart like a header) is kept when its year stands apart at
+    an end of the line (a year is no page number) or, identical on every page, when it is set in
+    a larger font than the body (a title, never a running line; in the body's size it would be
+    one)."""
+    texts = [title.format(year=year) for year in (2019, 2020, 2021)]
+    pages = [[line(text, 30, size)] + body(80) for text in texts]
+    assert drop(pages) == [[text] for text in texts]
+
+
 # --- a table continued on the next page -------------------------------------------------------
 
 HEADER = ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]

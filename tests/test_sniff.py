@@ -164,3 +164,12 @@ def test_a_word_file_whose_main_part_is_not_document_xml_is_read_as_word(tmp_pat
     path.write_bytes(renamed_main_part((FIXTURES / "report.docx").read_bytes(), "document2.xml"))
     source = read_source(path)
     assert source.format == "docx" and "总体情况" in source.text
+
+
+@pytest.mark.parametrize("name", ["page", "page.txt"])
+@pytest.mark.parametrize("head", [b"<script>" + b"var a = 1;" * 240 + b"</script>",  # minified: one line
+                                  b"<!-- " + b"x" * 100_000 + b" -->\n"])  # past the first 64 KB
+def test_a_page_that_opens_with_markup_is_html_wherever_its_document_tags_are(tmp_path, name, head):
+    page = tmp_path / name
+    page.write_bytes(head + HTML_PAGE.replace(b"\n", b""))
+    assert read_source(page).format == "html"

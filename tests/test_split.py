@@ -42,6 +42,12 @@ def test_documents_cut_after_a_signing_date_followed_by_a_title():
     assert [r.signing_date.value.isoformat() for r in reports] == ["2019-01-20", "2020-01-15"]
 
 
+def test_a_title_with_a_space_before_its_year_s_unit_also_starts_the_next_document():
+    text = ("2018 年度甲县商务局政府信息公开工作年度报告\n一、主动公开情况\n略。\n甲县商务局\n2019年1月20日\n"
+            "2019 年度甲县商务局政府信息公开工作年度报告\n一、总体情况\n略。\n2020年1月15日\n")
+    assert [r.report_year for r in parse_text(text).reports] == [2018, 2019]
+
+
 def test_a_page_s_metadata_lines_between_a_signing_date_and_the_next_title_start_the_next_document():
     text = ("甲县商务局2018年政府信息公开工作年度报告\n一、主动公开情况\n略。\n甲县商务局\n2019年1月20日\n"
             "索引号: 0001/2020-01\n发布机构: 甲县商务局 生成日期: 2020-01-16\n"
@@ -62,7 +68,9 @@ def test_a_title_above_the_font_size_widget_stays_with_its_report(widget):
 
 @pytest.mark.parametrize("breadcrumb", ["首页 > 政务公开 > 年度报告", "首页>>政务公开>>政府信息公开年度报告",
                                         "首页/政务公开/政府信息公开年报", "首页 → 年报 → 2021年政府信息公开年度报告",
-                                        "当前位置:政务公开 » 年报 » 2021年政府信息公开年度报告"])
+                                        "当前位置:政务公开 » 年报 » 2021年政府信息公开年度报告",
+                                        "网站首页 > 政务公开 > 年度报告", "当前位置 首页 > 政务公开 > 年度报告",
+                                        "当前位置 网站首页 > 政务公开 > 年度报告", "当前位置 > 政务公开 > 年报"])
 def test_a_breadcrumb_ending_in_a_report_s_name_is_chrome_not_the_title(breadcrumb):
     text = (breadcrumb + "\n甲县商务局2021年政府信息公开工作年度报告\n一、总体情况\n略。\n甲县商务局\n2022年1月20日\n")
     [report] = parse_text(text).reports

@@ -273,7 +273,8 @@ def _drop_running_lines(pages: list[_Page]) -> None:
 
 
 _COUNTER = re.compile(r"页|page|^[\d\W_]+$", re.IGNORECASE)  # a margin line that counts pages
-_EDGE_NUMBER = re.compile(r"^\d+(?=\s)|(?<=\s)\d+$")  # a page number beside a running header
+# a page number beside a running header: up to three digits, so that a year (2019 年度…报告) is text
+_EDGE_NUMBER = re.compile(r"^\d{1,3}(?=\s)|(?<=\s)\d{1,3}$")
 
 
 def _running_key(line: dict, side: str) -> tuple[str, str]:
@@ -289,8 +290,11 @@ def _set_apart(line: dict, side: str, page: _Page, body_size: float | None, spac
     """Is a margin line set apart from the body, as a running header or footer is: in a smaller
     font than the body text, or further from the nearest text or table towards the body than the
     body's lines are from each other? A report's title and first lines at the top of a page set
-    with a narrow margin are not."""
+    with a narrow margin are not, and a line in a larger font than the body is a title, never a
+    running line."""
     size = line.get("size")
+    if size and body_size and size > body_size + _SMALLER:
+        return False
     if size and body_size and size < body_size - _SMALLER:
         return True
     if side == "top":

@@ -12,9 +12,12 @@ import re
 import zipfile
 
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
-# A document tag at the start of a line: looked for further in, past the long comments and
-# scripts that some CMS pages open with (a text that mentions <html> in a sentence is no page).
-_HTML_DOCUMENT_TAG = re.compile(rb"(?m)^[ \t]*<(?:!doctype html|html|head|body)[\s>]")
+# Document tags looked for further in, past the long comments and scripts that some CMS pages
+# open with: anywhere in a file that opens with markup (a minified page is one line; the whole
+# file is searched), at the start of a line in the first 64 KB otherwise (a text that mentions
+# <html> in a sentence is no page).
+_HTML_DOCUMENT_TAG = re.compile(rb"<(?:!doctype html|html|head|body)[\s>]", re.IGNORECASE)
+_HTML_DOCUMENT_TAG_LINE = re.compile(rb"(?m)^[ \t]*<(?:!doctype html|html|head|body)[\s>]")
 _HTML_LOOKAHEAD = 65536
 _PAGE_SUFFIXES = (".htm", ".html", ".xhtml", ".shtml", ".jsp", ".asp", ".aspx", ".php")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: Office 97-2003, WPS
@@ -41,25 +44,28 @@ def sniff_format(data: bytes, suffix: str = "") -> str:
         return "image"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
-    return "html" if _looks_like_html(_ascii_view(data[:_HTML_LOOKAHEAD]), suffix) else "txt"
+    return "html" if _looks_like_html(_ascii_view(data), suffix) else "txt"
 
 
 def _ascii_view(data: bytes) -> bytes:
     """The bytes to look for tags in: UTF-16 text (with its BOM) narrowed to one byte per
     character, so that its tags are seen like UTF-8 ones."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "ignore").encode("utf-8", "ignore")
+        return data[:2 * _HTML_LOOKAHEAD].decode("utf-16", "ignore").encode("utf-8", "ignore")
     return data
 
 
 def _looks_like_html(data: bytes, suffix: str) -> bool:
-    lowered = data.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if suffix == ".txt" and not lowered.startswith(b"<"):
+    opens_with_markup = data[:_HTML_LOOKAHEAD].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    if opens_with_markup and _HTML_DOCUMENT_TAG.search(data):
+        return True
+    lowered = data[:_HTML_LOOKAHEAD].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if suffix == ".txt" and not opens_with_markup:
         return False  # a text file is a page only if it opens with markup
     start = lowered[:1024]
     if any(lowered.startswith(m) or m in start for m in _HTML_MARKERS):
         return True
-    if _HTML_DOCUMENT_TAG.search(lowered):
+    if _HTML_DOCUMENT_TAG_LINE.search(lowered):
         return True
     return suffix in _PAGE_SUFFIXES and b"<" in start
 
