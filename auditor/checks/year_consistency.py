@@ -1,6 +1,6 @@
 """Years in the report's own statements (or its stated statistical period) must be the report
-year. Only statement patterns count, and they are written so that citations, document numbers,
-plans for next year or last year's finances (公布了2021年度部门决算报告) never match them. A rule lists its own patterns, or none to use the shared ones
+year. Only statement patterns count, and they are written to leave out citations, document
+numbers, plans for next year and last year's finances or report (公布了2021年度部门决算报告). A rule lists its own patterns, or none to use the shared ones
 of grammar/years.yaml, with which metadata finds the year of a report whose title names none."""
 
 from datetime import date
