@@ -100,3 +100,45 @@ def test_workers_do_not_outlive_a_parent_killed_outright(long_batch, tmp_path):
     finally:
         for pid in _session(proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """Is the process there and not a zombie? (multiprocessing's is_alive() stays True for a
+    worker that the pool's own thread has reaped.)"""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_signals_stop_only_the_batch_s_own_workers():
+    """A program that runs audits has children of its own: stop_workers, which a signal's clean-up
+    calls, stops the running batch's workers and leaves the program's other children alone."""
+    import multiprocessing
+    import time
+
+    from auditor.audit import AuditSettings, _live_pools, audit_files, stop_workers
+    from auditor.engine import Context
+    from auditor.ruleset import load_rules, load_vocabulary
+    from tests.snapshots import AS_OF
+
+    other = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    other.start()
+    settings = AuditSettings(load_rules(), Context(vocabulary=load_vocabulary(), as_of=AS_OF))
+    earlier = set(_live_pools)  # batches of other tests that the garbage collector has not met yet
+    batch = audit_files([ROOT / "tests" / "fixtures" / "report.txt"] * 40, settings, jobs=2)
+    try:
+        next(batch)
+        (pool,) = set(_live_pools) - earlier
+        pids = [process.pid for process in pool._processes.values()]
+        stop_workers()
+        deadline = time.monotonic() + 10
+        while any(map(_running, pids)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pids and not any(map(_running, pids))
+        assert _running(other.pid)
+    finally:
+        other.terminate()
+        other.join()
+        batch.close()

@@ -214,33 +214,3 @@ def test_a_file_named_dash_is_read_as_dot_slash_dash(tmp_path, monkeypatch):
     rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))[1:]
     assert [row[0] for row in rows] == ["-"] and result.exit_code == 0
 
-
-def test_signals_stop_only_the_batch_s_own_workers():
-    """A program that runs audits has children of its own: a signal's clean-up leaves them alone."""
-    import multiprocessing
-
-    from auditor.audit import stop_workers
-
-    from auditor.audit import AuditSettings, audit_files, _live_pools
-    from auditor.engine import Context
-    from auditor.ruleset import load_rules, load_vocabulary
-
-    other = multiprocessing.get_context("fork").Process(target=__import__("time").sleep, args=(30,))
-    other.start()
-    settings = AuditSettings(load_rules(), Context(vocabulary=load_vocabulary(), as_of=AS_OF))
-    earlier = set(_live_pools)  # batches of other tests that the garbage collector has not met yet
-    batch = audit_files([REPORT] * 40, settings, jobs=2)
-    try:
-        next(batch)
-        (pool,) = set(_live_pools) - earlier
-        workers = list(pool._processes.values())
-        stop_workers()
-        for worker in workers:
-            worker.join(5)
-        assert workers and not any(worker.is_alive() for worker in workers)
-        other.join(0.2)
-        assert other.is_alive()
-    finally:
-        other.terminate()
-        other.join()
-        batch.close()

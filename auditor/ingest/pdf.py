@@ -290,11 +290,8 @@ def _set_apart(line: dict, side: str, page: _Page, body_size: float | None, spac
     """Is a margin line set apart from the body, as a running header or footer is: in a smaller
     font than the body text, or further from the nearest text or table towards the body than the
     body's lines are from each other? A report's title and first lines at the top of a page set
-    with a narrow margin are not, and a line in a larger font than the body is a title, never a
-    running line."""
+    with a narrow margin are not."""
     size = line.get("size")
-    if size and body_size and size > body_size + _SMALLER:
-        return False
     if size and body_size and size < body_size - _SMALLER:
         return True
     if side == "top":
