@@ -14,8 +14,8 @@ import zipfile
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
 # Document tags looked for further in, past the long comments and scripts that some CMS pages
 # open with: anywhere in a file that opens with markup (a minified page is one line; the whole
-# file is searched), at the start of a line in the first 64 KB otherwise (a text that mentions
-# <html> in a sentence is no page).
+# file is searched, a UTF-16 one in its first 64 K characters), at the start of a line in the
+# first 64 KB otherwise (a text that mentions <html> in a sentence is no page).
 _HTML_DOCUMENT_TAG = re.compile(rb"<(?:!doctype html|html|head|body)[\s>]", re.IGNORECASE)
 _HTML_DOCUMENT_TAG_LINE = re.compile(rb"(?m)^[ \t]*<(?:!doctype html|html|head|body)[\s>]")
 _HTML_LOOKAHEAD = 65536
