@@ -323,13 +323,6 @@ def audit(
 
     Exit 1 when a finding fails at or above --fail-on; otherwise 2 when a file could not be read (the
     audit is incomplete) or on a usage or rule-file error; otherwise 0."""
-    with _stopped_by_signals() as stop:
-        _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
-               agency_kind, as_of, jobs, quiet, stop)
-
-
-def _audit(paths, format, output, rules, only_rules, config, profile, fail_on, lang, show_pass, show_na, year,
-           agency_kind, as_of, jobs, quiet, stop: _SignalStop):
     from .audit import AuditSettings, audit_files, parallel_available, stop_workers
     from .engine import Context
     from .progress import progress_bar
@@ -352,8 +345,9 @@ def _audit(paths, format, output, rules, only_rules, config, profile, fail_on, l
                                       "--jobs: this platform cannot fork worker processes; auditing in one process"),
                    err=True)
     outcome, output_format = BatchOutcome(fail_on), _format(format, options)
-    stop.cleanups.append(stop_workers)
-    with _output_file(output, lang, stop) as out:
+    # until here a signal has nothing to clean up: its default action ends the process
+    with _stopped_by_signals() as stop, _output_file(output, lang, stop) as out:
+        stop.cleanups.append(stop_workers)
         rendered = audit_files(files, settings, jobs, render=output_format.file)
         try:
             with progress_bar(len(files), lang, enabled=not quiet) as advance:
